@@ -1,0 +1,71 @@
+package dev.kubetape.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The objects a fresh cluster has before anyone uses it: the system namespaces, their default
+ * service accounts and root CA config maps, and the {@code kubernetes} service. Nodes come
+ * from the node list.
+ */
+final class Cluster {
+  static final List<String> SYSTEM_NAMESPACES =
+      List.of("default", "kube-node-lease", "kube-public", "kube-system");
+  private static final Registry.WriteOptions APISERVER = Registry.WriteOptions.of("kube-apiserver");
+
+  private Cluster() {}
+
+  static void bootstrap(Registry registry, String caCertificate) {
+    ResourceType namespaces = type(registry, "", "namespaces");
+    for (String name : SYSTEM_NAMESPACES) {
+      ObjectNode namespace = Json.object();
+      namespace.putObject("metadata").put("name", name);
+      registry.create(namespaces, null, namespace, APISERVER);
+    }
+    ResourceType services = type(registry, "", "services");
+    ObjectNode kubernetes = Json.object();
+    ObjectNode metadata = kubernetes.putObject("metadata");
+    metadata.put("name", "kubernetes");
+    metadata.putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+    ObjectNode spec = kubernetes.putObject("spec");
+    spec.put("clusterIP", "10.96.0.1");
+    ObjectNode port = spec.putArray("ports").addObject();
+    port.put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", 6443);
+    registry.create(services, "default", kubernetes, APISERVER);
+    for (String name : SYSTEM_NAMESPACES) {
+      namespaceContents(registry, name, caCertificate);
+    }
+  }
+
+  /**
+   * What the service-account and root-CA publisher controllers put in every namespace; the
+   * namespace controller calls this for namespaces created later.
+   */
+  static void namespaceContents(Registry registry, String namespace, String caCertificate) {
+    ResourceType accounts = type(registry, "", "serviceaccounts");
+    if (registry.store().get(accounts, namespace, "default") == null) {
+      ObjectNode account = Json.object();
+      account.putObject("metadata").put("name", "default");
+      registry.create(accounts, namespace, account,
+          Registry.WriteOptions.of("kube-controller-manager"));
+    }
+    ResourceType configMaps = type(registry, "", "configmaps");
+    if (registry.store().get(configMaps, namespace, "kube-root-ca.crt") == null) {
+      ObjectNode configMap = Json.object();
+      ObjectNode metadata = configMap.putObject("metadata");
+      metadata.put("name", "kube-root-ca.crt");
+      metadata.putObject("annotations").put("kubernetes.io/description",
+          "Contains a CA bundle that can be used to verify the kube-apiserver when using"
+              + " internal endpoints such as the internal service IP or kubernetes.default.svc. "
+              + "No other usage is guaranteed across distributions of Kubernetes clusters.");
+      configMap.putObject("data").put("ca.crt", caCertificate);
+      registry.create(configMaps, namespace, configMap,
+          Registry.WriteOptions.of("kube-controller-manager"));
+    }
+  }
+
+  static ResourceType type(Registry registry, String group, String resource) {
+    String version = "v1";
+    return registry.resources().find(group, version, resource).orElseThrow();
+  }
+}

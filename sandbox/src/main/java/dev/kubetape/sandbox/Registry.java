@@ -1,0 +1,660 @@
+package dev.kubetape.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The write path of every resource, with kube-apiserver's generic registry semantics: create,
+ * update (optimistic concurrency), the three patch types and server-side apply, delete with
+ * graceful deletion, finalizers and propagation policies, and list with selectors and paging.
+ * HTTP handlers and the simulated controllers both write through here, so a controller's
+ * update is validated, versioned and watched like a client's.
+ */
+final class Registry {
+  /** How a write was asked for: the query parameters every mutating verb shares. */
+  record WriteOptions(String fieldManager, boolean dryRun, String fieldValidation, boolean force) {
+    static WriteOptions of(String manager) {
+      return new WriteOptions(manager, false, "Ignore", false);
+    }
+  }
+
+  /** A written object, the HTTP code the real server answers with, and any warnings. */
+  record Result(ObjectNode object, int code, List<String> warnings) {}
+
+  /** Delete options from the query or the DeleteOptions body. */
+  record DeleteOptions(String propagationPolicy, Long gracePeriodSeconds, String preconditionUid,
+      String preconditionResourceVersion, boolean dryRun, Boolean orphanDependents) {
+    static final DeleteOptions DEFAULT = new DeleteOptions(null, null, null, null, false, null);
+  }
+
+  /** Kinds whose metadata.generation tracks spec changes. */
+  private static final Set<String> GENERATION_KINDS = Set.of("Deployment", "ReplicaSet", "Pod");
+  /** Kinds whose delete answers with the object rather than a Status (ReturnDeletedObject). */
+  private static final Set<String> RETURNS_DELETED_OBJECT =
+      Set.of("Namespace", "Pod", "ResourceQuota", "Service", "ServiceAccount");
+  private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private static final int MAX_PATCH_RETRIES = 5;
+
+  private final ApiResources resources;
+  private final OpenApi openApi;
+  private final ObjectStore store;
+  private final Admission admission;
+  private final FieldManager fieldManager;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  Registry(ApiResources resources, OpenApi openApi, ObjectStore store, Admission admission,
+      FieldManager fieldManager, Clock clock) {
+    this.resources = resources;
+    this.openApi = openApi;
+    this.store = store;
+    this.admission = admission;
+    this.fieldManager = fieldManager;
+    this.clock = clock;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  ApiResources resources() {
+    return resources;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  ObjectNode get(ResourceType type, String namespace, String name) {
+    ObjectNode object = store.get(type, namespace, name);
+    if (object == null) {
+      throw ApiException.notFound(type, name);
+    }
+    return object;
+  }
+
+  // ---- list ----------------------------------------------------------------------------------
+
+  /** A page of a list: the items, the revision, and where the next page starts. */
+  record Page(List<ObjectNode> items, long revision, String continueToken, Long remaining) {}
+
+  Page list(ResourceType type, String namespace, String labelSelector, String fieldSelector,
+      Long limit, String continueToken) {
+    Predicate<ObjectNode> labels = Selectors.labels(labelSelector);
+    Predicate<ObjectNode> fields = Selectors.fields(fieldSelector, type);
+    ContinueToken from = continueToken == null || continueToken.isEmpty()
+        ? null : ContinueToken.parse(continueToken, store.revision());
+    ObjectStore.Snapshot snapshot = store.list(type, namespace);
+    List<ObjectNode> matching = new ArrayList<>();
+    for (ObjectNode item : snapshot.items()) {
+      if (from != null && key(item).compareTo(from.start()) < 0) {
+        continue;
+      }
+      if (labels.test(item) && fields.test(item)) {
+        matching.add(item);
+      }
+    }
+    long revision = from != null ? from.revision() : snapshot.revision();
+    if (limit != null && limit > 0 && matching.size() > limit) {
+      List<ObjectNode> page = matching.subList(0, limit.intValue());
+      ObjectNode last = page.get(page.size() - 1);
+      String next = new ContinueToken(revision, key(last) + "\u0000").encode();
+      // The real server only counts what is left when no selector had to be evaluated.
+      Long remaining = labelSelector == null && fieldSelector == null
+          ? (long) (matching.size() - page.size()) : null;
+      return new Page(List.copyOf(page), revision, next, remaining);
+    }
+    return new Page(matching, revision, null, null);
+  }
+
+  private static String key(ObjectNode object) {
+    return ObjectStore.key(Json.text(object, "metadata", "namespace"),
+        Json.text(object, "metadata", "name"));
+  }
+
+  // ---- create --------------------------------------------------------------------------------
+
+  Result create(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
+    return create(type, namespace, body, options, false);
+  }
+
+  /** {@code applied}: the body came from server-side apply, which already tracked its fields. */
+  private Result create(ResourceType type, String namespace, ObjectNode body, WriteOptions options,
+      boolean applied) {
+    ObjectNode object = body.deepCopy();
+    checkTypeMeta(type, object);
+    ObjectNode metadata = Json.with(object, "metadata");
+    if (type.namespaced()) {
+      String bodyNamespace = Json.text(metadata, "namespace");
+      if (bodyNamespace != null && !bodyNamespace.isEmpty() && !bodyNamespace.equals(namespace)) {
+        throw ApiException.badRequest(
+            "the namespace of the provided object does not match the namespace sent on the request");
+      }
+      metadata.put("namespace", namespace);
+    } else {
+      metadata.remove("namespace");
+    }
+    String name = Json.text(metadata, "name");
+    String generateName = Json.text(metadata, "generateName");
+    if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+      metadata.put("name", generateName + randomSuffix());
+    }
+    String resourceVersion = Json.text(metadata, "resourceVersion");
+    if (resourceVersion != null && !resourceVersion.isEmpty()) {
+      throw new ApiException(500, "InternalError",
+          "Internal error occurred: resourceVersion should not be set on objects to be created", null);
+    }
+    List<String> warnings = admission.prune(type, object, options.fieldValidation());
+    Instant now = clock.instant();
+    for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "selfLink", "generation")) {
+      metadata.remove(field);
+    }
+    admission.prepareForCreate(type, object);
+    admission.validateCreate(type, object);
+    if (type.namespaced()) {
+      admission.checkNamespaceAcceptsContent(namespace);
+    }
+    metadata.put("uid", UUID.randomUUID().toString());
+    metadata.put("creationTimestamp", Json.time(now));
+    if (GENERATION_KINDS.contains(type.kind())) {
+      metadata.put("generation", 1);
+    }
+    if (!applied) {
+      object = fieldManager.update(type, null, object, options.fieldManager(), null, now);
+    }
+    object = canonicalMetadata(object);
+    if (options.dryRun()) {
+      return new Result(object, 201, warnings);
+    }
+    ObjectNode stored = store.create(type, object);
+    return new Result(stored, 201, warnings);
+  }
+
+  private String randomSuffix() {
+    StringBuilder suffix = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      suffix.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+    }
+    return suffix.toString();
+  }
+
+  private void checkTypeMeta(ResourceType type, ObjectNode object) {
+    String apiVersion = Json.text(object, "apiVersion");
+    String kind = Json.text(object, "kind");
+    if (apiVersion == null || apiVersion.isEmpty()) {
+      object.put("apiVersion", type.groupVersion());
+    } else if (!apiVersion.equals(type.groupVersion())) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion
+          + ") does not match the expected API version (" + type.groupVersion() + ")");
+    }
+    if (kind == null || kind.isEmpty()) {
+      object.put("kind", type.kind());
+    } else if (!kind.equals(type.kind())) {
+      throw ApiException.badRequest(kind + " in version \"" + type.version()
+          + "\" cannot be handled as a " + type.kind() + ": the kind in the data (" + kind
+          + ") does not match the expected kind (" + type.kind() + ")");
+    }
+    // kind and apiVersion lead, as Go's struct order puts TypeMeta first.
+    JsonNode k = object.remove("kind");
+    JsonNode v = object.remove("apiVersion");
+    ObjectNode rest = object.deepCopy();
+    object.removeAll();
+    object.set("kind", k);
+    object.set("apiVersion", v);
+    object.setAll(rest);
+  }
+
+  // ---- update --------------------------------------------------------------------------------
+
+  Result update(ResourceType type, String namespace, String name, ObjectNode body,
+      String subresource, WriteOptions options) {
+    ObjectNode object = body.deepCopy();
+    checkTypeMeta(type, object);
+    ObjectNode metadata = Json.with(object, "metadata");
+    String bodyName = Json.text(metadata, "name");
+    if (bodyName != null && !bodyName.isEmpty() && !bodyName.equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + bodyName
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    if (type.namespaced()) {
+      String bodyNamespace = Json.text(metadata, "namespace");
+      if (bodyNamespace != null && !bodyNamespace.isEmpty() && !bodyNamespace.equals(namespace)) {
+        throw ApiException.badRequest(
+            "the namespace of the provided object does not match the namespace sent on the request");
+      }
+    }
+    ObjectNode current = get(type, namespace, name);
+    String expected = Json.text(metadata, "resourceVersion");
+    if (expected == null || expected.isEmpty()) {
+      expected = Json.text(current, "metadata", "resourceVersion");
+    }
+    return write(type, current, object, expected, subresource, options, null);
+  }
+
+  /**
+   * The common tail of update and patch: keep what the subresource may not change, default,
+   * validate, bump generation, track fields, and store unless nothing changed.
+   */
+  private Result write(ResourceType type, ObjectNode current, ObjectNode proposed,
+      String expectedVersion, String subresource, WriteOptions options, ObjectNode applied) {
+    String currentVersion = Json.text(current, "metadata", "resourceVersion");
+    if (!currentVersion.equals(expectedVersion)) {
+      throw ApiException.conflict(type, Json.text(current, "metadata", "name"),
+          "the object has been modified; please apply your changes to the latest version and try again");
+    }
+    List<String> warnings = admission.prune(type, proposed, options.fieldValidation());
+    ObjectNode object = scopeToSubresource(type, current, proposed, subresource);
+    ObjectNode metadata = Json.with(object, "metadata");
+    ObjectNode currentMetadata = (ObjectNode) current.get("metadata");
+    // What the server owns is not the client's to change.
+    for (String field : List.of("uid", "creationTimestamp", "namespace", "name",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "generation")) {
+      JsonNode value = currentMetadata.get(field);
+      if (value == null) {
+        metadata.remove(field);
+      } else {
+        metadata.set(field, value);
+      }
+    }
+    metadata.put("resourceVersion", currentVersion);
+    if (subresource == null) {
+      admission.prepareForUpdate(type, object, current);
+      admission.validateUpdate(type, object, current);
+    } else {
+      admission.validateStatusUpdate(type, object, current);
+    }
+    if (GENERATION_KINDS.contains(type.kind()) && !spec(object).equals(spec(current))) {
+      metadata.put("generation", currentMetadata.path("generation").asLong(1) + 1);
+    }
+    object = canonicalMetadata(object);
+    Instant now = clock.instant();
+    object = applied != null
+        ? fieldManager.apply(type, current, applied, options.fieldManager(), options.force(),
+            subresource, now)
+        : fieldManager.update(type, current, object, options.fieldManager(), subresource, now);
+    if (applied != null) {
+      // Apply computes the whole object; what the subresource may not change is put back.
+      object = scopeToSubresource(type, current, object, subresource);
+      ObjectNode appliedMetadata = Json.with(object, "metadata");
+      for (String field : List.of("uid", "creationTimestamp", "namespace", "name",
+          "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion")) {
+        JsonNode value = metadata.get(field);
+        if (value == null) {
+          appliedMetadata.remove(field);
+        } else {
+          appliedMetadata.set(field, value);
+        }
+      }
+      admission.prune(type, object, "Ignore");
+      if (subresource == null) {
+        admission.prepareForUpdate(type, object, current);
+        admission.validateUpdate(type, object, current);
+      }
+      if (GENERATION_KINDS.contains(type.kind()) && !spec(object).equals(spec(current))) {
+        appliedMetadata.put("generation", currentMetadata.path("generation").asLong(1) + 1);
+      }
+      object = canonicalMetadata(object);
+    }
+    if (object.equals(current)) {
+      return new Result(current, 200, warnings);
+    }
+    if (options.dryRun()) {
+      return new Result(object, 200, warnings);
+    }
+    if (metadata.has("deletionTimestamp") && finalizers(object).isEmpty()) {
+      // The last finalizer is gone from an object that is being deleted: it goes now.
+      store.update(type, object, currentVersion);
+      ObjectNode deleted = store.delete(type, Json.text(object, "metadata", "namespace"),
+          Json.text(object, "metadata", "name"), null);
+      return new Result(deleted, 200, warnings);
+    }
+    return new Result(store.update(type, object, currentVersion), 200, warnings);
+  }
+
+  /**
+   * For kinds with a status subresource, a write to the main resource keeps the old status and
+   * a write to /status keeps everything but the status (and, like the real status strategies,
+   * the labels, annotations and finalizers of the old object).
+   */
+  private ObjectNode scopeToSubresource(ResourceType type, ObjectNode current, ObjectNode proposed,
+      String subresource) {
+    if (!type.hasSubresource("status")) {
+      return proposed;
+    }
+    if (subresource == null) {
+      ObjectNode object = proposed.deepCopy();
+      JsonNode status = current.get("status");
+      if (status == null) {
+        object.remove("status");
+      } else {
+        object.set("status", status.deepCopy());
+      }
+      return object;
+    }
+    if (subresource.equals("status")) {
+      ObjectNode object = current.deepCopy();
+      JsonNode status = proposed.get("status");
+      if (status == null) {
+        object.remove("status");
+      } else {
+        object.set("status", status.deepCopy());
+      }
+      JsonNode managedFields = Json.at(proposed, "metadata", "managedFields");
+      if (managedFields != null) {
+        ((ObjectNode) object.get("metadata")).set("managedFields", managedFields.deepCopy());
+      }
+      return object;
+    }
+    return proposed;
+  }
+
+  /** Everything but metadata and status: what a generation counts. */
+  private static ObjectNode spec(ObjectNode object) {
+    ObjectNode spec = object.deepCopy();
+    spec.remove("metadata");
+    spec.remove("status");
+    spec.remove("kind");
+    spec.remove("apiVersion");
+    return spec;
+  }
+
+  /** Orders metadata fields as Go's ObjectMeta struct does, so responses read like the real ones. */
+  private static final List<String> METADATA_ORDER = List.of("name", "generateName", "namespace",
+      "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+      "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers",
+      "managedFields");
+
+  static ObjectNode canonicalMetadata(ObjectNode object) {
+    JsonNode metadata = object.get("metadata");
+    if (!(metadata instanceof ObjectNode fields)) {
+      return object;
+    }
+    ObjectNode ordered = Json.object();
+    for (String name : METADATA_ORDER) {
+      JsonNode value = fields.get(name);
+      if (value != null && !value.isNull()) {
+        ordered.set(name, value);
+      }
+    }
+    fields.fields().forEachRemaining(e -> {
+      if (!ordered.has(e.getKey()) && !e.getValue().isNull()) {
+        ordered.set(e.getKey(), e.getValue());
+      }
+    });
+    object.set("metadata", ordered);
+    return object;
+  }
+
+  // ---- patch ---------------------------------------------------------------------------------
+
+  Result patch(ResourceType type, String namespace, String name, String patchType,
+      JsonNode patch, String subresource, WriteOptions options) {
+    for (int attempt = 0; ; attempt++) {
+      ObjectNode current = store.get(type, namespace, name);
+      try {
+        if (current == null) {
+          if (!patchType.equals("application/apply-patch+yaml")) {
+            throw ApiException.notFound(type, name);
+          }
+          return applyCreate(type, namespace, name, patch, options);
+        }
+        String currentVersion = Json.text(current, "metadata", "resourceVersion");
+        ObjectNode patched;
+        ObjectNode applied = null;
+        switch (patchType) {
+          case "application/json-patch+json" -> patched = Patches.jsonPatch(current, patch);
+          case "application/merge-patch+json" -> patched = Patches.mergePatch(current, patch);
+          case "application/strategic-merge-patch+json" ->
+              patched = Patches.strategicMerge(current, patch, schema(type));
+          case "application/apply-patch+yaml" -> {
+            applied = checkApplied(type, patch, name, namespace);
+            patched = current.deepCopy();
+          }
+          default -> throw new ApiException(415, "UnsupportedMediaType",
+              "the body of the request was in an unknown format - accepted media types include: "
+                  + "application/json-patch+json, application/merge-patch+json, "
+                  + "application/apply-patch+yaml, application/strategic-merge-patch+json", null);
+        }
+        if (applied == null) {
+          String patchedName = Json.text(patched, "metadata", "name");
+          if (patchedName != null && !patchedName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + patchedName
+                + ") does not match the name on the URL (" + name + ")");
+          }
+          String patchedVersion = Json.text(patched, "metadata", "resourceVersion");
+          if (patchedVersion != null && !patchedVersion.isEmpty()
+              && !patchedVersion.equals(currentVersion)) {
+            // A resourceVersion in the patch is a precondition, as on the real server.
+            throw ApiException.conflict(type, name,
+                "the object has been modified; please apply your changes to the latest version and try again");
+          }
+        }
+        return write(type, current, patched, currentVersion, subresource, options, applied);
+      } catch (ApiException e) {
+        boolean storeRace = e.code == 409 && "Conflict".equals(e.reason)
+            && e.getMessage().contains("the object has been modified")
+            && current != null && store.get(type, namespace, name) != null
+            && !Json.text(store.get(type, namespace, name), "metadata", "resourceVersion")
+                .equals(Json.text(current, "metadata", "resourceVersion"));
+        if (!storeRace || attempt >= MAX_PATCH_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Server-side apply of an object that does not exist yet creates it, owned by the applier. */
+  private Result applyCreate(ResourceType type, String namespace, String name, JsonNode patch,
+      WriteOptions options) {
+    ObjectNode applied = checkApplied(type, patch, name, namespace);
+    ObjectNode object = fieldManager.apply(type, null, applied, options.fieldManager(),
+        options.force(), null, clock.instant());
+    return create(type, namespace, object, options, true);
+  }
+
+  private ObjectNode checkApplied(ResourceType type, JsonNode patch, String name, String namespace) {
+    if (!(patch instanceof ObjectNode applied)) {
+      throw ApiException.badRequest("error decoding YAML: json: cannot unmarshal into Go value"
+          + " of type map[string]interface {}");
+    }
+    String apiVersion = Json.text(applied, "apiVersion");
+    String kind = Json.text(applied, "kind");
+    if (apiVersion == null || apiVersion.isEmpty() || kind == null || kind.isEmpty()) {
+      throw ApiException.badRequest("invalid object type: /, Kind=");
+    }
+    if (!kind.equals(type.kind()) || !apiVersion.equals(type.groupVersion())) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion
+          + ") does not match the expected API version (" + type.groupVersion() + ")");
+    }
+    String appliedName = Json.text(applied, "metadata", "name");
+    if (appliedName == null || appliedName.isEmpty()) {
+      throw ApiException.badRequest("metadata.name: Required value: name is required");
+    }
+    if (!appliedName.equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + appliedName
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    String appliedNamespace = Json.text(applied, "metadata", "namespace");
+    if (type.namespaced() && appliedNamespace != null && !appliedNamespace.isEmpty()
+        && !appliedNamespace.equals(namespace)) {
+      throw ApiException.badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request");
+    }
+    return applied;
+  }
+
+  Schema schema(ResourceType type) {
+    return openApi.kind(type.group(), type.version(), type.kind());
+  }
+
+  // ---- delete --------------------------------------------------------------------------------
+
+  Result delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+    ObjectNode current = get(type, namespace, name);
+    ObjectNode metadata = (ObjectNode) current.get("metadata");
+    if (options.preconditionUid() != null
+        && !options.preconditionUid().equals(Json.text(metadata, "uid"))) {
+      throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+          + options.preconditionUid() + ", UID in object meta: " + Json.text(metadata, "uid"));
+    }
+    if (options.preconditionResourceVersion() != null
+        && !options.preconditionResourceVersion().equals(Json.text(metadata, "resourceVersion"))) {
+      throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+          + options.preconditionResourceVersion() + ", ResourceVersion in object meta: "
+          + Json.text(metadata, "resourceVersion"));
+    }
+    String policy = propagationPolicy(type, options);
+    List<String> finalizers = finalizers(current);
+    List<String> wanted = new ArrayList<>(finalizers);
+    if (policy.equals("Orphan") && !wanted.contains("orphan")) {
+      wanted.add("orphan");
+    } else if (policy.equals("Foreground") && !wanted.contains("foregroundDeletion")) {
+      wanted.add("foregroundDeletion");
+    }
+    long grace = gracePeriod(type, current, options);
+    boolean graceful = grace > 0;
+    if (metadata.has("deletionTimestamp")) {
+      // Already being deleted: a shorter grace period may still speed it up; nothing else.
+      if (!graceful && type.kind().equals("Pod") && finalizers.isEmpty()) {
+        return deleted(type, store.delete(type, namespace, name, null), options.dryRun());
+      }
+      return new Result(current, 202, List.of());
+    }
+    if (wanted.isEmpty() && !graceful) {
+      if (options.dryRun()) {
+        return deleted(type, current, true);
+      }
+      return deleted(type, store.delete(type, namespace, name, null), false);
+    }
+    ObjectNode terminating = current.deepCopy();
+    ObjectNode terminatingMetadata = (ObjectNode) terminating.get("metadata");
+    Instant now = clock.instant();
+    terminatingMetadata.put("deletionTimestamp", Json.time(now.plusSeconds(grace)));
+    terminatingMetadata.put("deletionGracePeriodSeconds", grace);
+    if (!wanted.equals(finalizers)) {
+      ArrayNode list = terminatingMetadata.putArray("finalizers");
+      wanted.forEach(list::add);
+    }
+    if (terminatingMetadata.has("generation")) {
+      terminatingMetadata.put("generation", terminatingMetadata.get("generation").asLong() + 1);
+    }
+    canonicalMetadata(terminating);
+    if (options.dryRun()) {
+      return new Result(terminating, 200, List.of());
+    }
+    ObjectNode stored = store.update(type, terminating, Json.text(metadata, "resourceVersion"));
+    boolean accepted = Boolean.FALSE.equals(options.orphanDependents())
+        || "Foreground".equals(options.propagationPolicy());
+    return new Result(stored, accepted ? 202 : 200, List.of());
+  }
+
+  /** The answer to an immediate delete: the object for some kinds, a Status for the rest. */
+  private Result deleted(ResourceType type, ObjectNode object, boolean dryRun) {
+    if (RETURNS_DELETED_OBJECT.contains(type.kind())) {
+      return new Result(object, 200, List.of());
+    }
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    ObjectNode details = status.putObject("details");
+    details.put("name", Json.text(object, "metadata", "name"));
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.resource());
+    details.put("uid", Json.text(object, "metadata", "uid"));
+    return new Result(status, 200, List.of());
+  }
+
+  private static String propagationPolicy(ResourceType type, DeleteOptions options) {
+    if (options.propagationPolicy() != null) {
+      return options.propagationPolicy();
+    }
+    if (options.orphanDependents() != null) {
+      return options.orphanDependents() ? "Orphan" : "Background";
+    }
+    return "Background";
+  }
+
+  /** Pods on a node get a grace period for the kubelet to stop them; everything else goes now. */
+  private static long gracePeriod(ResourceType type, ObjectNode current, DeleteOptions options) {
+    if (!type.kind().equals("Pod")) {
+      return 0;
+    }
+    String node = Json.text(current, "spec", "nodeName");
+    String phase = Json.text(current, "status", "phase");
+    if (node == null || node.isEmpty() || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return 0;
+    }
+    if (options.gracePeriodSeconds() != null) {
+      return Math.max(0, options.gracePeriodSeconds());
+    }
+    JsonNode spec = Json.at(current, "spec", "terminationGracePeriodSeconds");
+    return spec == null ? 30 : Math.max(0, spec.asLong());
+  }
+
+  static List<String> finalizers(ObjectNode object) {
+    List<String> names = new ArrayList<>();
+    JsonNode list = Json.at(object, "metadata", "finalizers");
+    if (list != null) {
+      list.forEach(f -> names.add(f.asText()));
+    }
+    return names;
+  }
+
+  Page deleteCollection(ResourceType type, String namespace, String labelSelector,
+      String fieldSelector, DeleteOptions options) {
+    Page page = list(type, namespace, labelSelector, fieldSelector, null, null);
+    List<ObjectNode> deleted = new ArrayList<>();
+    for (ObjectNode item : page.items()) {
+      try {
+        Result result = delete(type, Json.text(item, "metadata", "namespace"),
+            Json.text(item, "metadata", "name"), options);
+        deleted.add(result.object().path("kind").asText().equals("Status") ? item : result.object());
+      } catch (ApiException e) {
+        if (e.code != 404) {
+          throw e;
+        }
+      }
+    }
+    deleted.sort(Comparator.comparing(Registry::key));
+    return new Page(deleted, store.revision(), null, null);
+  }
+
+  /** The continue token of a paged list: base64 JSON with the revision and the next key. */
+  record ContinueToken(long revision, String start) {
+    String encode() {
+      ObjectNode token = Json.object();
+      token.put("v", "meta.k8s.io/v1");
+      token.put("rv", revision);
+      token.put("start", start);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(token));
+    }
+
+    static ContinueToken parse(String text, long currentRevision) {
+      try {
+        JsonNode token = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(text));
+        if (!token.path("v").asText().equals("meta.k8s.io/v1") || !token.has("start")) {
+          throw new IllegalArgumentException("unknown token version");
+        }
+        return new ContinueToken(token.path("rv").asLong(currentRevision), token.path("start").asText());
+      } catch (Exception e) {
+        throw new ApiException(400, "BadRequest", "continue key is not valid: " + e.getMessage(), null);
+      }
+    }
+  }
+}

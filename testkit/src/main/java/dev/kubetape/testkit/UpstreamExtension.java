@@ -1,0 +1,98 @@
+package dev.kubetape.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives a test class a running upstream by name, started once before its tests and stopped
+ * after them. An upstream that cannot run on this machine (no Docker for k3s, no built testbed)
+ * skips the class with the reason printed, never passes it silently.
+ *
+ * <pre>
+ * {@literal @}RegisterExtension static final UpstreamExtension upstream = UpstreamExtension.sandbox();
+ * </pre>
+ */
+public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallback {
+  private final String name;
+  private final Function<Path, Upstream> starter;
+  private Upstream upstream;
+  private Path folder;
+
+  private UpstreamExtension(String name, Function<Path, Upstream> starter) {
+    this.name = name;
+    this.starter = starter;
+  }
+
+  /** The in-process sandbox; always available. */
+  public static UpstreamExtension sandbox() {
+    return new UpstreamExtension("sandbox", SandboxUpstream::new);
+  }
+
+  /** The upstream this extension runs. */
+  public Upstream upstream() {
+    if (upstream == null) {
+      throw new IllegalStateException("the " + name + " upstream is not running (yet)");
+    }
+    return upstream;
+  }
+
+  /** A scratch folder for this test class (kubeconfigs, helm's home), removed afterwards. */
+  public Path folder() {
+    return folder;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    folder = Files.createTempDirectory("kubetape-" + name + "-");
+    String unavailable = unavailableReason();
+    if (unavailable != null) {
+      System.err.println("[kubetape] skipping " + context.getDisplayName() + " against " + name
+          + ": " + unavailable);
+      Assumptions.abort(unavailable);
+    }
+    upstream = starter.apply(folder);
+  }
+
+  /** Why this upstream cannot run here, or null when it can. */
+  private String unavailableReason() {
+    return null;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (upstream != null) {
+        upstream.close();
+      }
+    } finally {
+      upstream = null;
+      deleteTree(folder);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
