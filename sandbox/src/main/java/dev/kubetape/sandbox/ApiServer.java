@@ -463,10 +463,7 @@ final class ApiServer {
       case "log" -> podStreams.logs(request, info);
       case "exec", "attach" -> podStreams.exec(request, info, sub);
       case "finalize" -> readBody(request, body -> {
-        ObjectNode object = decodeObject(request, body, type);
-        ObjectNode current = registry.get(type, null, info.name()).deepCopy();
-        Json.with(current, "spec").set("finalizers", object.path("spec").path("finalizers").deepCopy());
-        Registry.Result result = registry.update(type, null, info.name(), current, null,
+        Registry.Result result = registry.finalizeNamespace(decodeObject(request, body, type),
             writeOptions(request));
         writeObject(request, type, result.code(), result.object(), result.warnings());
       });
@@ -548,11 +545,11 @@ final class ApiServer {
         if (object.path("kind").asText().equals("Status") || isBookmark(object)) {
           return object;
         }
-        ObjectNode table = tables.table(type, List.of(object), includeObject, Json.object(), registry.now());
+        ObjectNode table = tables.table(type, List.of(object), includeObject, null, registry.now());
         synchronized (firstTable) {
           if (!firstTable[0]) {
             // Only the first event of a table watch carries the column definitions.
-            table.putArray("columnDefinitions");
+            table.putNull("columnDefinitions");
           }
           firstTable[0] = false;
         }
@@ -854,7 +851,7 @@ final class ApiServer {
     Shape shape = shape(request, true);
     if (shape == Shape.TABLE && !object.path("kind").asText().equals("Status")) {
       writeJson(request, code, tables.table(type, List.of(object),
-          request.getParam("includeObject", "Metadata"), Json.object(), registry.now()));
+          request.getParam("includeObject", "Metadata"), null, registry.now()));
       return;
     }
     if (shape == Shape.PARTIAL_METADATA) {

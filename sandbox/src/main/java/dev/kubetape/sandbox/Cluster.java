@@ -15,7 +15,7 @@ final class Cluster {
 
   private Cluster() {}
 
-  static void bootstrap(Registry registry, String caCertificate) {
+  static void bootstrap(Registry registry, String caCertificate, NodeList nodes) {
     ResourceType namespaces = type(registry, "", "namespaces");
     for (String name : SYSTEM_NAMESPACES) {
       ObjectNode namespace = Json.object();
@@ -34,6 +34,12 @@ final class Cluster {
     registry.create(services, "default", kubernetes, APISERVER);
     for (String name : SYSTEM_NAMESPACES) {
       namespaceContents(registry, name, caCertificate);
+    }
+    ResourceType nodeType = type(registry, "", "nodes");
+    String now = Json.time(registry.now());
+    for (int i = 0; i < nodes.nodes().size(); i++) {
+      registry.create(nodeType, null, NodeList.object(nodes.nodes().get(i), i + 1, now),
+          Registry.WriteOptions.of("kubelet"));
     }
   }
 

@@ -313,7 +313,8 @@ final class Registry {
     if (options.dryRun()) {
       return new Result(object, 200, warnings);
     }
-    if (metadata.has("deletionTimestamp") && finalizers(object).isEmpty()) {
+    if (metadata.has("deletionTimestamp") && finalizers(object).isEmpty()
+        && object.path("spec").path("finalizers").isEmpty()) {
       // The last finalizer is gone from an object that is being deleted: it goes now.
       store.update(type, object, currentVersion);
       ObjectNode deleted = store.delete(type, Json.text(object, "metadata", "namespace"),
@@ -499,6 +500,39 @@ final class Registry {
     return openApi.kind(type.group(), type.version(), type.kind());
   }
 
+  /**
+   * The pods/binding subresource: the scheduler's write that sets spec.nodeName and the
+   * PodScheduled condition in one step. A bound pod cannot be bound again.
+   */
+  Result bind(String namespace, String name, String node, WriteOptions options) {
+    ResourceType pods = resources.find("", "v1", "pods").orElseThrow();
+    ObjectNode current = get(pods, namespace, name);
+    String bound = Json.text(current, "spec", "nodeName");
+    if (bound != null && !bound.isEmpty()) {
+      throw ApiException.conflict(pods, name, "pod " + name + " is already assigned to node \"" + bound + "\"");
+    }
+    if (current.path("metadata").has("deletionTimestamp")) {
+      throw ApiException.conflict(pods, name, "pod " + name + " is being deleted, cannot be assigned to a host");
+    }
+    ObjectNode updated = current.deepCopy();
+    Json.with(updated, "spec").put("nodeName", node);
+    ArrayNode conditions = Json.with(updated, "status").has("conditions")
+        ? (ArrayNode) updated.path("status").get("conditions") : ((ObjectNode) updated.get("status")).putArray("conditions");
+    for (int i = conditions.size() - 1; i >= 0; i--) {
+      if (conditions.get(i).path("type").asText().equals("PodScheduled")) {
+        conditions.remove(i);
+      }
+    }
+    ObjectNode scheduled = conditions.addObject();
+    scheduled.putNull("lastProbeTime");
+    scheduled.put("lastTransitionTime", Json.time(clock.instant()));
+    scheduled.put("status", "True");
+    scheduled.put("type", "PodScheduled");
+    ObjectNode withFields = fieldManager.update(pods, current, updated, options.fieldManager(), "binding", clock.instant());
+    canonicalMetadata(withFields);
+    return new Result(store.update(pods, withFields, Json.text(current, "metadata", "resourceVersion")), 201, List.of());
+  }
+
   // ---- delete --------------------------------------------------------------------------------
 
   Result delete(ResourceType type, String namespace, String name, DeleteOptions options) {
@@ -514,6 +548,9 @@ final class Registry {
       throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
           + options.preconditionResourceVersion() + ", ResourceVersion in object meta: "
           + Json.text(metadata, "resourceVersion"));
+    }
+    if (type.kind().equals("Namespace")) {
+      return deleteNamespace(type, current, options);
     }
     String policy = propagationPolicy(type, options);
     List<String> finalizers = finalizers(current);
@@ -558,6 +595,48 @@ final class Registry {
     boolean accepted = Boolean.FALSE.equals(options.orphanDependents())
         || "Foreground".equals(options.propagationPolicy());
     return new Result(stored, accepted ? 202 : 200, List.of());
+  }
+
+  /**
+   * A namespace is not deleted at once: it turns Terminating, the namespace controller empties
+   * it, then {@link #finalizeNamespace} removes its last finalizer and it is gone.
+   */
+  private Result deleteNamespace(ResourceType type, ObjectNode current, DeleteOptions options) {
+    String name = Json.text(current, "metadata", "name");
+    if (current.path("metadata").has("deletionTimestamp")) {
+      throw ApiException.conflict(type, name, "The system is ensuring all content is removed from"
+          + " this namespace.  Upon completion, this namespace will automatically be purged by the system.");
+    }
+    if (current.path("spec").path("finalizers").isEmpty() && finalizers(current).isEmpty()) {
+      return options.dryRun() ? new Result(current, 200, List.of())
+          : new Result(store.delete(type, null, name, null), 200, List.of());
+    }
+    ObjectNode terminating = current.deepCopy();
+    ((ObjectNode) terminating.get("metadata")).put("deletionTimestamp", Json.time(clock.instant()));
+    ((ObjectNode) terminating.get("metadata")).put("deletionGracePeriodSeconds", 0);
+    Json.with(terminating, "status").put("phase", "Terminating");
+    canonicalMetadata(terminating);
+    if (options.dryRun()) {
+      return new Result(terminating, 200, List.of());
+    }
+    return new Result(store.update(type, terminating, Json.text(current, "metadata", "resourceVersion")),
+        200, List.of());
+  }
+
+  /** The namespaces/finalize subresource: only spec.finalizers changes; an empty list ends it. */
+  Result finalizeNamespace(ObjectNode namespace, WriteOptions options) {
+    ResourceType type = resources.find("", "v1", "namespaces").orElseThrow();
+    String name = Json.text(namespace, "metadata", "name");
+    ObjectNode current = get(type, null, name);
+    ObjectNode updated = current.deepCopy();
+    Json.with(updated, "spec").set("finalizers", namespace.path("spec").path("finalizers").deepCopy());
+    if (updated.path("metadata").has("deletionTimestamp") && updated.path("spec").path("finalizers").isEmpty()
+        && finalizers(updated).isEmpty()) {
+      store.update(type, updated, Json.text(current, "metadata", "resourceVersion"));
+      return new Result(store.delete(type, null, name, null), 200, List.of());
+    }
+    return new Result(store.update(type, updated, Json.text(current, "metadata", "resourceVersion")),
+        200, List.of());
   }
 
   /** The answer to an immediate delete: the object for some kinds, a Status for the rest. */

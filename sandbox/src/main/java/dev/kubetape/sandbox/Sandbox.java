@@ -20,15 +20,17 @@ public final class Sandbox implements AutoCloseable {
   public static final String KUBERNETES_VERSION = "v1.34.4";
 
   private final Vertx vertx;
+  private final ControllerLoop loop;
   private final ApiServer server;
   private final URI url;
   private final String kubeconfig;
   private final Path kubeconfigFile;
   private final String token;
 
-  private Sandbox(Vertx vertx, ApiServer server, URI url, String kubeconfig, Path kubeconfigFile,
-      String token) {
+  private Sandbox(Vertx vertx, ControllerLoop loop, ApiServer server, URI url, String kubeconfig,
+      Path kubeconfigFile, String token) {
     this.vertx = vertx;
+    this.loop = loop;
     this.server = server;
     this.url = url;
     this.kubeconfig = kubeconfig;
@@ -51,7 +53,12 @@ public final class Sandbox implements AutoCloseable {
     Admission admission = new Admission(openApi, store, resources, defaults);
     Registry registry = new Registry(resources, openApi, store, admission, new FieldManager(openApi), clock);
     ContainerRuntime runtime = new ContainerRuntime();
-    Cluster.bootstrap(registry, pem.caCertificate());
+    NodeList nodes = NodeList.read(config.nodes());
+    ControllerLoop loop = new ControllerLoop(config.timeScale());
+    new GarbageCollector(registry, loop);
+    new NamespaceController(registry, loop, pem.caCertificate());
+    new Kubelet(registry, loop, runtime, nodes.nodes().stream().map(NodeList.Node::name).toList());
+    Cluster.bootstrap(registry, pem.caCertificate(), nodes);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -62,6 +69,7 @@ public final class Sandbox implements AutoCloseable {
     try {
       port = server.listen();
     } catch (Exception e) {
+      loop.close();
       vertx.close();
       throw new IOException("the sandbox could not listen on " + host + ":" + config.port()
           + ": " + rootMessage(e) + "; choose another --listen address or port", e);
@@ -71,7 +79,7 @@ public final class Sandbox implements AutoCloseable {
     if (config.kubeconfigOut() != null) {
       Kubeconfig.write(config.kubeconfigOut(), kubeconfig);
     }
-    return new Sandbox(vertx, server, url, kubeconfig, config.kubeconfigOut(), token);
+    return new Sandbox(vertx, loop, server, url, kubeconfig, config.kubeconfigOut(), token);
   }
 
   private static String rootMessage(Throwable e) {
@@ -104,6 +112,7 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    loop.close();
     try {
       server.close();
     } catch (Exception e) {

@@ -425,6 +425,95 @@ public abstract class KubectlSuite {
     assertEquals("", k("get", "configmap", "orphan", "-o", "jsonpath={.metadata.ownerReferences}").ok().stdout());
   }
 
+  // ---- pods: logs and exec ------------------------------------------------------------------
+
+  protected static final String POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: shell
+      spec:
+        containers:
+        - name: web
+          image: registry.example/shop/web:1.4.1
+          env:
+          - name: GREETING
+            value: hello
+          volumeMounts:
+          - name: settings
+            mountPath: /etc/settings
+        volumes:
+        - name: settings
+          configMap:
+            name: settings
+      """;
+
+  private void runningPod() {
+    kIn(configMap("settings", "color", "blue"), "apply", "-f", "-").ok();
+    kIn(POD, "apply", "-f", "-").ok();
+    k("wait", "--for=condition=Ready", "pod/shell", "--timeout=60s").ok();
+  }
+
+  @Test
+  @DisplayName("exec runs a command in the container: output, environment, mounted files, exit code")
+  void execInContainer() {
+    runningPod();
+    assertEquals("hi there\n", k("exec", "shell", "--", "echo", "hi", "there").ok().stdout());
+    assertContains("GREETING=hello", k("exec", "shell", "--", "env").ok().stdout());
+    assertEquals("blue", k("exec", "shell", "--", "cat", "/etc/settings/color").ok().stdout());
+    Tool.Result failed = k("exec", "shell", "--", "sh", "-c", "exit 3");
+    assertEquals(3, failed.exitCode(), failed::describe);
+    assertContains("command terminated with exit code 3", failed.stderr());
+    Tool.Result missing = k("exec", "shell", "--", "cat", "/etc/settings/none");
+    assertEquals(1, missing.exitCode(), missing::describe);
+    assertContains("No such file or directory", missing.stderr());
+  }
+
+  @Test
+  @DisplayName("exec -i passes stdin through to the container and back")
+  void execWithStdin() {
+    runningPod();
+    assertEquals("typed line\n", kIn("typed line\n", "exec", "-i", "shell", "--", "cat").ok().stdout());
+  }
+
+  @Test
+  @DisplayName("logs answers for a running container and names the choices when none is given")
+  void logs() {
+    runningPod();
+    k("logs", "shell").ok();
+    k("logs", "shell", "--tail=5", "--timestamps").ok();
+    Tool.Result wrong = k("logs", "shell", "-c", "nope");
+    assertNotEquals(0, wrong.exitCode());
+    assertContains("container nope is not valid for pod shell", wrong.stderr());
+    Tool.Result previous = k("logs", "shell", "--previous");
+    assertNotEquals(0, previous.exitCode());
+    assertContains("previous terminated container \"web\" in pod \"shell\" not found", previous.stderr());
+  }
+
+  // ---- helm ----------------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("helm installs, upgrades, rolls back and uninstalls a chart")
+  void helmLifecycle() {
+    Tool helm = new Tool(KubeTools.helm(), kubeconfig(), upstream().folder());
+    String chart = Repository.root().resolve("examples/charts/hello").toString();
+    helm.run("install", "hello", chart, "-n", ns).ok();
+    assertEquals("registry.example/shop/web:1.4.1", k("get", "deployment", "hello-web", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}").ok().stdout());
+    assertContains("STATUS: deployed", helm.run("status", "hello", "-n", ns).ok().stdout());
+    helm.run("upgrade", "hello", chart, "-n", ns, "--set", "image.tag=1.4.2", "--set", "greeting=hej").ok();
+    assertEquals("registry.example/shop/web:1.4.2 hej", k("get", "deployment/hello-web", "configmap/hello-settings", "-o",
+        "jsonpath={.items[0].spec.template.spec.containers[0].image} {.items[1].data.greeting}").ok().stdout());
+    helm.run("rollback", "hello", "1", "-n", ns).ok();
+    assertEquals("registry.example/shop/web:1.4.1", k("get", "deployment", "hello-web", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}").ok().stdout());
+    String history = helm.run("history", "hello", "-n", ns).ok().stdout();
+    assertEquals(4, lines(history).size(), history);
+    helm.run("uninstall", "hello", "-n", ns).ok();
+    assertEquals("", k("get", "deployments,services,configmaps", "-l", "app.kubernetes.io/instance=hello",
+        "-o", "name").ok().stdout());
+  }
+
   // ---- bad input -----------------------------------------------------------------------------
 
   @Test
