@@ -361,6 +361,10 @@ final class ApiServer {
     if (!type.namespaced() && info.namespace() != null && !type.resource().equals("namespaces")) {
       throw notFound();
     }
+    if (type.kind().equals("Endpoints")) {
+      request.response().headers().add("Warning",
+          "299 - \"v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\"");
+    }
     String sub = info.subresource();
     if (sub != null) {
       String first = sub.split("/")[0];
@@ -433,8 +437,14 @@ final class ApiServer {
           "the body of the request was in an unknown format - accepted media types include: "
               + "application/json-patch+json, application/merge-patch+json, "
               + "application/apply-patch+yaml, application/strategic-merge-patch+json", null);
+    } else if (List.of(Patches.JSON_PATCH, Patches.MERGE_PATCH, Patches.STRATEGIC_MERGE_PATCH)
+        .contains(contentType)) {
+      patch = Patches.parse(contentType, body.getBytes());
     } else {
-      patch = parseJson(body, "error decoding patch: ");
+      throw new ApiException(415, "UnsupportedMediaType",
+          "the body of the request was in an unknown format - accepted media types include: "
+              + "application/json-patch+json, application/merge-patch+json, "
+              + "application/apply-patch+yaml, application/strategic-merge-patch+json", null);
     }
     Registry.Result result = registry.patch(type, info.namespace(), info.name(), contentType, patch,
         subresource, writeOptions(request));
@@ -670,7 +680,8 @@ final class ApiServer {
       throw ApiException.badRequest("the body of the request was empty");
     }
     JsonNode node = switch (contentType) {
-      case "application/vnd.kubernetes.protobuf" -> ProtobufBodies.decode(body.getBytes());
+      case "application/vnd.kubernetes.protobuf" ->
+          ProtobufBodies.decode(body.getBytes(), type.groupVersion(), type.kind());
       case YAML, "application/x-yaml", "text/yaml" -> parseYaml(body);
       case JSON, "" , "*/*" -> parseJson(body, "couldn't get version/kind; json parse error: ");
       default -> throw new ApiException(415, "UnsupportedMediaType",

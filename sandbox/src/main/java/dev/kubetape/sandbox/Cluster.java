@@ -52,8 +52,7 @@ final class Cluster {
     if (registry.store().get(accounts, namespace, "default") == null) {
       ObjectNode account = Json.object();
       account.putObject("metadata").put("name", "default");
-      registry.create(accounts, namespace, account,
-          Registry.WriteOptions.of("kube-controller-manager"));
+      createIfAbsent(registry, accounts, namespace, account);
     }
     ResourceType configMaps = type(registry, "", "configmaps");
     if (registry.store().get(configMaps, namespace, "kube-root-ca.crt") == null) {
@@ -65,8 +64,19 @@ final class Cluster {
               + " internal endpoints such as the internal service IP or kubernetes.default.svc. "
               + "No other usage is guaranteed across distributions of Kubernetes clusters.");
       configMap.putObject("data").put("ca.crt", caCertificate);
-      registry.create(configMaps, namespace, configMap,
-          Registry.WriteOptions.of("kube-controller-manager"));
+      createIfAbsent(registry, configMaps, namespace, configMap);
+    }
+  }
+
+  /** Bootstrap and the namespace controller may race to create these; either wins. */
+  private static void createIfAbsent(Registry registry, ResourceType type, String namespace,
+      ObjectNode object) {
+    try {
+      registry.create(type, namespace, object, Registry.WriteOptions.of("kube-controller-manager"));
+    } catch (ApiException e) {
+      if (e.code != 409) {
+        throw e;
+      }
     }
   }
 

@@ -27,8 +27,10 @@ final class Selectors {
       "Secret", Set.of("type"),
       "Namespace", Set.of("status.phase"),
       "Node", Set.of("spec.unschedulable"),
-      "ReplicaSet", Set.of("status.replicas"),
       "Service", Set.of("spec.clusterIP", "spec.type"));
+
+  private static final Set<String> CONVERTED_KINDS =
+      Set.of("Pod", "Event", "Secret", "Namespace", "Node", "Service");
 
   static Predicate<ObjectNode> labels(String selector) {
     if (selector == null || selector.isBlank()) {
@@ -187,7 +189,11 @@ final class Selectors {
       String value = text.substring(at + op.length()).trim();
       if (!field.equals("metadata.name") && !field.equals("metadata.namespace")
           && !FIELDS.getOrDefault(type.kind(), Set.of()).contains(field)) {
-        throw ApiException.badRequest("field label not supported: " + field);
+        // Kinds with their own field-label conversion answer the old way; the rest list the
+        // fields they know.
+        throw ApiException.badRequest(CONVERTED_KINDS.contains(type.kind())
+            ? "field label not supported: " + field
+            : "\"" + field + "\" is not a known field selector: only " + knownFields(type));
       }
       boolean negate = op.equals("!=");
       requirements.add(object -> {
@@ -196,6 +202,13 @@ final class Selectors {
       });
     }
     return object -> requirements.stream().allMatch(r -> r.test(object));
+  }
+
+  /** The real server's list of a kind's selectable fields: quoted, comma-separated, in order. */
+  private static String knownFields(ResourceType type) {
+    List<String> fields = new ArrayList<>(List.of("metadata.name", "metadata.namespace"));
+    fields.addAll(new java.util.TreeSet<>(FIELDS.getOrDefault(type.kind(), Set.of())));
+    return String.join(", ", fields.stream().map(f -> "\"" + f + "\"").toList());
   }
 
   /** The value a field selector compares, as the API server's field set renders it. */

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The validation kube-apiserver runs on create and update, for the fields users get wrong, with
@@ -75,42 +74,42 @@ final class Validation {
         "Too long: may not be more than " + max + " bytes", field);
   }
 
-  /** Values as Go's %#v shows them in field errors: strings quoted, numbers bare, maps typed. */
+  /**
+   * Values as field errors show them since Kubernetes 1.34: strings quoted, numbers bare,
+   * and maps, lists and structs as compact JSON (map keys sorted, as Go writes them).
+   */
   static String render(Object value) {
     if (value instanceof String text) {
       return quote(text);
     }
     if (value instanceof JsonNode node) {
-      if (node.isTextual()) {
-        return quote(node.asText());
-      }
-      if (node.isObject() && allText(node)) {
-        StringBuilder map = new StringBuilder("map[string]string{");
-        TreeMap<String, String> sorted = new TreeMap<>();
-        node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
-        boolean first = true;
-        for (Map.Entry<String, String> entry : sorted.entrySet()) {
-          if (!first) {
-            map.append(", ");
-          }
-          first = false;
-          map.append(quote(entry.getKey())).append(':').append(quote(entry.getValue()));
-        }
-        return map.append('}').toString();
-      }
-      return node.toString();
+      return node.isTextual() ? quote(node.asText()) : Json.string(sortedMaps(node));
     }
     return String.valueOf(value);
   }
 
-  private static boolean allText(JsonNode node) {
-    Iterator<JsonNode> values = node.elements();
-    while (values.hasNext()) {
-      if (!values.next().isTextual()) {
-        return false;
+  /** A copy with the keys of string maps sorted; structs keep their field order. */
+  private static JsonNode sortedMaps(JsonNode node) {
+    if (node.isObject()) {
+      boolean map = true;
+      for (JsonNode child : node) {
+        map &= child.isTextual();
       }
+      ObjectNode copy = Json.object();
+      java.util.List<String> names = new java.util.ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      if (map) {
+        java.util.Collections.sort(names);
+      }
+      names.forEach(name -> copy.set(name, sortedMaps(node.get(name))));
+      return copy;
     }
-    return true;
+    if (node.isArray()) {
+      var copy = Json.array();
+      node.forEach(item -> copy.add(sortedMaps(item)));
+      return copy;
+    }
+    return node;
   }
 
   private static String quote(String text) {
@@ -259,7 +258,7 @@ final class Validation {
     if (selector == null || selector.isNull()) {
       causes.add(required("spec.selector"));
     } else if (selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty()) {
-      causes.add(invalid("spec.selector", labelSelectorText(selector),
+      causes.add(invalid("spec.selector", labelSelectorValue(selector),
           "empty selector is invalid for " + type.kind().toLowerCase()));
     } else {
       labels(selector.get("matchLabels"), "spec.selector.matchLabels", causes);
@@ -283,7 +282,7 @@ final class Validation {
       deploymentStrategy(spec, causes);
     }
     if (current != null && selector != null && !selector.equals(current.path("spec").path("selector"))) {
-      causes.add(invalid("spec.selector", labelSelectorText(selector), "field is immutable"));
+      causes.add(invalid("spec.selector", labelSelectorValue(selector), "field is immutable"));
     }
   }
 
@@ -337,42 +336,16 @@ final class Validation {
         : value.asText().equals("0%") || value.asText().equals("0"));
   }
 
-  /** How the real server prints a *metav1.LabelSelector in an Invalid value. */
-  static String labelSelectorText(JsonNode selector) {
-    StringBuilder text = new StringBuilder("v1.LabelSelector{MatchLabels:");
-    JsonNode matchLabels = selector.path("matchLabels");
-    text.append(matchLabels.isObject() && !matchLabels.isEmpty()
-        ? render(matchLabels) : "map[string]string(nil)");
-    text.append(", MatchExpressions:");
-    JsonNode expressions = selector.path("matchExpressions");
-    if (expressions.isArray() && !expressions.isEmpty()) {
-      text.append("[]v1.LabelSelectorRequirement{");
-      for (int i = 0; i < expressions.size(); i++) {
-        JsonNode e = expressions.get(i);
-        if (i > 0) {
-          text.append(", ");
-        }
-        text.append("v1.LabelSelectorRequirement{Key:").append(quote(e.path("key").asText()))
-            .append(", Operator:").append(quote(e.path("operator").asText())).append(", Values:");
-        if (e.path("values").isArray() && !e.path("values").isEmpty()) {
-          text.append("[]string{");
-          for (int j = 0; j < e.path("values").size(); j++) {
-            if (j > 0) {
-              text.append(", ");
-            }
-            text.append(quote(e.path("values").get(j).asText()));
-          }
-          text.append('}');
-        } else {
-          text.append("[]string(nil)");
-        }
-        text.append('}');
-      }
-      text.append('}');
-    } else {
-      text.append("[]v1.LabelSelectorRequirement(nil)");
+  /** A label selector as an Invalid value shows it: JSON in struct order. */
+  static JsonNode labelSelectorValue(JsonNode selector) {
+    ObjectNode value = Json.object();
+    if (selector.has("matchLabels")) {
+      value.set("matchLabels", selector.get("matchLabels"));
     }
-    return text.append('}').toString();
+    if (selector.has("matchExpressions")) {
+      value.set("matchExpressions", selector.get("matchExpressions"));
+    }
+    return value;
   }
 
   static void podSpec(JsonNode spec, String path, List<ApiException.Cause> causes, boolean template) {
@@ -558,8 +531,7 @@ final class Validation {
       String before = current.path("spec").path("clusterIP").asText("");
       String after = spec.path("clusterIP").asText("");
       if (!before.isEmpty() && !after.isEmpty() && !before.equals(after)) {
-        causes.add(invalid("spec.clusterIPs[0]", "[]string{" + quote(after) + "}",
-            "may not change once set"));
+        causes.add(invalid("spec.clusterIPs[0]", Json.array().add(after), "may not change once set"));
       }
     }
   }

@@ -58,6 +58,10 @@ class SelectorsTest {
     assertTrue(Selectors.fields("metadata.name!=web", PODS).test(pending));
     ApiException e = assertThrows(ApiException.class, () -> Selectors.fields("spec.image=x", PODS));
     assertEquals("field label not supported: spec.image", e.getMessage());
+    ResourceType configMaps = new ApiResources().find("", "v1", "configmaps").orElseThrow();
+    e = assertThrows(ApiException.class, () -> Selectors.fields("data.x=y", configMaps));
+    assertEquals("\"data.x\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"",
+        e.getMessage());
   }
 
   @Test

@@ -24,17 +24,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallback {
   private final String name;
   private final Function<Path, Upstream> starter;
+  private final java.util.function.Supplier<String> unavailable;
   private Upstream upstream;
   private Path folder;
 
-  private UpstreamExtension(String name, Function<Path, Upstream> starter) {
+  private UpstreamExtension(String name, Function<Path, Upstream> starter,
+      java.util.function.Supplier<String> unavailable) {
     this.name = name;
     this.starter = starter;
+    this.unavailable = unavailable;
   }
 
   /** The in-process sandbox; always available. */
   public static UpstreamExtension sandbox() {
-    return new UpstreamExtension("sandbox", SandboxUpstream::new);
+    return new UpstreamExtension("sandbox", SandboxUpstream::new, () -> null);
+  }
+
+  /** The real control plane of testbed/; skipped where it is not built (see testbed/README.md). */
+  public static UpstreamExtension real() {
+    return new UpstreamExtension("real", RealUpstream::new, RealUpstream::unavailableReason);
   }
 
   /** The upstream this extension runs. */
@@ -53,18 +61,13 @@ public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallb
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     folder = Files.createTempDirectory("kubetape-" + name + "-");
-    String unavailable = unavailableReason();
+    String unavailable = this.unavailable.get();
     if (unavailable != null) {
       System.err.println("[kubetape] skipping " + context.getDisplayName() + " against " + name
           + ": " + unavailable);
       Assumptions.abort(unavailable);
     }
     upstream = starter.apply(folder);
-  }
-
-  /** Why this upstream cannot run here, or null when it can. */
-  private String unavailableReason() {
-    return null;
   }
 
   @Override
