@@ -70,6 +70,11 @@ final class Admission {
         continue;
       }
       pruneValue(type, schema, name, child, value, fieldPath, unknown);
+      // Go's encoder drops empty maps and lists (omitempty); structs stay, even when empty.
+      if (value.isContainerNode() && value.isEmpty()
+          && (child.isArray() || child.additionalProperties() != null)) {
+        fields.remove();
+      }
     }
   }
 
@@ -178,15 +183,21 @@ final class Admission {
 
   // ---- create and update preparation ---------------------------------------------------------
 
+  /** The versioned defaults, applied while decoding: what the writer is seen to have set. */
+  void defaults(ResourceType type, ObjectNode object) {
+    defaults.versioned(type, object);
+  }
+
+  /** The create strategy and admission: status reset, allocations, injected fields. */
   void prepareForCreate(ResourceType type, ObjectNode object) {
     if (type.hasSubresource("status") && !type.kind().equals("Node")) {
       object.remove("status");
     }
-    defaults.apply(type, object, null);
+    defaults.admit(type, object, null);
   }
 
   void prepareForUpdate(ResourceType type, ObjectNode object, ObjectNode current) {
-    defaults.apply(type, object, current);
+    defaults.admit(type, object, current);
   }
 
   /** Creating content in a missing or terminating namespace fails as on the real server. */

@@ -394,13 +394,13 @@ final class ApiServer {
       case "patch" -> readBody(request, body -> patch(request, type, info, body, null));
       case "delete" -> readBody(request, body -> {
         Registry.Result result = registry.delete(type, info.namespace(), info.name(),
-            deleteOptions(request, body));
+            deleteOptions(request, type, body));
         writeObject(request, type, result.code(), result.object(), result.warnings());
       });
       case "deletecollection" -> readBody(request, body -> {
         Registry.Page page = registry.deleteCollection(type, info.namespace(),
             request.getParam("labelSelector"), request.getParam("fieldSelector"),
-            deleteOptions(request, body));
+            deleteOptions(request, type, body));
         writeJson(request, 200, listObject(type, page));
       });
       default -> throw ApiException.methodNotAllowed(methodNotAllowedMessage(request, type, info));
@@ -773,7 +773,8 @@ final class ApiServer {
     return slash < 0 ? userAgent : userAgent.substring(0, slash);
   }
 
-  private Registry.DeleteOptions deleteOptions(HttpServerRequest request, Buffer body) {
+  private Registry.DeleteOptions deleteOptions(HttpServerRequest request, ResourceType type,
+      Buffer body) {
     MultiMap params = request.params();
     String policy = params.get("propagationPolicy");
     Long grace = parseLong(params.get("gracePeriodSeconds"), "gracePeriodSeconds");
@@ -783,7 +784,11 @@ final class ApiServer {
         : Boolean.parseBoolean(params.get("orphanDependents"));
     boolean dryRun = !params.getAll("dryRun").isEmpty();
     if (body.length() > 0) {
-      JsonNode options = parseJson(body, "couldn't get version/kind; json parse error: ");
+      // client-go sends DeleteOptions as protobuf when its client speaks protobuf (helm does).
+      JsonNode options = mediaType(request.getHeader("Content-Type"))
+          .equals("application/vnd.kubernetes.protobuf")
+          ? ProtobufBodies.decode(body.getBytes(), type.groupVersion(), "DeleteOptions")
+          : parseJson(body, "couldn't get version/kind; json parse error: ");
       if (options.has("propagationPolicy")) {
         policy = options.get("propagationPolicy").asText();
       }

@@ -30,18 +30,57 @@ final class Defaults {
     this.resources = resources;
   }
 
-  /** Applies the kind's defaults; {@code current} is the stored object on update, else null. */
-  void apply(ResourceType type, ObjectNode object, ObjectNode current) {
+  /**
+   * The versioned defaults (SetDefaults_*), applied as the server decodes a request; the field
+   * manager sees them as set by the writer.
+   */
+  void versioned(ResourceType type, ObjectNode object) {
+    switch (type.kind()) {
+      case "Pod" -> {
+        ObjectNode spec = Json.with(object, "spec");
+        podSpec(spec);
+        if (!spec.has("enableServiceLinks")) {
+          spec.put("enableServiceLinks", true);
+        }
+      }
+      case "Deployment" -> deployment(object);
+      case "ReplicaSet" -> replicaSet(object);
+      case "Service" -> serviceDefaults(object);
+      case "Secret" -> {
+        if (!object.has("type")) {
+          object.put("type", "Opaque");
+        }
+      }
+      case "Event" -> event(type, object);
+      default -> { }
+    }
+  }
+
+  /**
+   * The registry strategies and admission plugins, after the field manager: status on create,
+   * allocations (cluster IPs, node ports), injected service-account volumes and tolerations.
+   * {@code current} is the stored object on update, else null.
+   */
+  void admit(ResourceType type, ObjectNode object, ObjectNode current) {
     switch (type.kind()) {
       case "Namespace" -> namespace(object);
-      case "Pod" -> pod(object, current);
-      case "Deployment" -> deployment(object, current);
-      case "ReplicaSet" -> replicaSet(object, current);
-      case "Service" -> service(object, current);
+      case "Pod" -> {
+        if (current == null) {
+          podAdmission(object);
+        }
+      }
+      case "Deployment" -> {
+        if (current == null) {
+          object.putObject("status");
+        }
+      }
+      case "ReplicaSet" -> {
+        if (current == null) {
+          object.putObject("status").put("replicas", 0);
+        }
+      }
+      case "Service" -> serviceAllocations(object, current);
       case "Secret" -> secret(object);
-      case "ServiceAccount", "ConfigMap", "ControllerRevision", "Endpoints", "EndpointSlice",
-          "Node", "ResourceQuota" -> { }
-      case "Event" -> event(type, object);
       default -> { }
     }
   }
@@ -65,15 +104,8 @@ final class Defaults {
 
   // ---- pods ----------------------------------------------------------------------------------
 
-  private void pod(ObjectNode object, ObjectNode current) {
+  private void podAdmission(ObjectNode object) {
     ObjectNode spec = Json.with(object, "spec");
-    podSpec(spec);
-    if (current != null) {
-      return;
-    }
-    if (!spec.has("enableServiceLinks")) {
-      spec.put("enableServiceLinks", true);
-    }
     if (!spec.has("preemptionPolicy")) {
       spec.put("preemptionPolicy", "PreemptLowerPriority");
     }
@@ -295,7 +327,7 @@ final class Defaults {
     podSpec(Json.with(template, "spec"));
   }
 
-  private static void deployment(ObjectNode object, ObjectNode current) {
+  private static void deployment(ObjectNode object) {
     ObjectNode spec = Json.with(object, "spec");
     if (!spec.has("replicas")) {
       spec.put("replicas", 1);
@@ -320,25 +352,19 @@ final class Defaults {
       spec.put("progressDeadlineSeconds", 600);
     }
     podTemplate(spec);
-    if (current == null) {
-      object.putObject("status");
-    }
   }
 
-  private static void replicaSet(ObjectNode object, ObjectNode current) {
+  private static void replicaSet(ObjectNode object) {
     ObjectNode spec = Json.with(object, "spec");
     if (!spec.has("replicas")) {
       spec.put("replicas", 1);
     }
     podTemplate(spec);
-    if (current == null) {
-      object.putObject("status").put("replicas", 0);
-    }
   }
 
   // ---- services ------------------------------------------------------------------------------
 
-  private void service(ObjectNode object, ObjectNode current) {
+  private static void serviceDefaults(ObjectNode object) {
     ObjectNode spec = Json.with(object, "spec");
     if (!spec.has("type")) {
       spec.put("type", "ClusterIP");
@@ -347,10 +373,32 @@ final class Defaults {
       spec.put("sessionAffinity", "None");
     }
     String type = spec.get("type").asText();
-    if (!type.equals("ExternalName")) {
-      if (!spec.has("internalTrafficPolicy")) {
-        spec.put("internalTrafficPolicy", "Cluster");
+    if (!type.equals("ExternalName") && !spec.has("internalTrafficPolicy")) {
+      spec.put("internalTrafficPolicy", "Cluster");
+    }
+    if ((type.equals("NodePort") || type.equals("LoadBalancer")) && !spec.has("externalTrafficPolicy")) {
+      spec.put("externalTrafficPolicy", "Cluster");
+    }
+    if (type.equals("LoadBalancer") && !spec.has("allocateLoadBalancerNodePorts")) {
+      spec.put("allocateLoadBalancerNodePorts", true);
+    }
+    for (JsonNode port : spec.path("ports")) {
+      if (port instanceof ObjectNode p) {
+        if (!p.has("protocol")) {
+          p.put("protocol", "TCP");
+        }
+        if (!p.has("targetPort") && p.has("port")) {
+          p.set("targetPort", p.get("port"));
+        }
       }
+    }
+  }
+
+  /** The service strategy and IP allocator: cluster IPs kept across updates, node ports. */
+  private void serviceAllocations(ObjectNode object, ObjectNode current) {
+    ObjectNode spec = Json.with(object, "spec");
+    String type = spec.path("type").asText("ClusterIP");
+    if (!type.equals("ExternalName")) {
       if (current != null) {
         for (String kept : new String[] {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
           if (!spec.has(kept) && current.path("spec").has(kept)) {
@@ -364,44 +412,30 @@ final class Defaults {
       if (!spec.has("clusterIPs")) {
         spec.putArray("clusterIPs").add(spec.get("clusterIP").asText());
       }
-      if (!spec.has("ipFamilies") && !spec.get("clusterIP").asText().equals("None")) {
-        spec.putArray("ipFamilies").add("IPv4");
-      } else if (!spec.has("ipFamilies")) {
+      if (!spec.has("ipFamilies")) {
         spec.putArray("ipFamilies").add("IPv4");
       }
       if (!spec.has("ipFamilyPolicy")) {
         spec.put("ipFamilyPolicy", "SingleStack");
       }
     }
-    boolean nodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
-    if (nodePorts && !spec.has("externalTrafficPolicy")) {
-      spec.put("externalTrafficPolicy", "Cluster");
-    }
-    if (type.equals("LoadBalancer") && !spec.has("allocateLoadBalancerNodePorts")) {
-      spec.put("allocateLoadBalancerNodePorts", true);
-    }
-    Set<Integer> usedNodePorts = nodePorts ? usedNodePorts() : Set.of();
-    for (JsonNode port : spec.path("ports")) {
-      if (port instanceof ObjectNode p) {
-        if (!p.has("protocol")) {
-          p.put("protocol", "TCP");
-        }
-        if (!p.has("targetPort") && p.has("port")) {
-          p.set("targetPort", p.get("port"));
-        }
-        if (nodePorts && !p.has("nodePort")) {
+    if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+      Set<Integer> used = usedNodePorts();
+      for (JsonNode port : spec.path("ports")) {
+        if (port instanceof ObjectNode p && !p.has("nodePort")) {
           int candidate = 30000 + random.nextInt(2768);
-          while (usedNodePorts.contains(candidate)) {
+          while (used.contains(candidate)) {
             candidate = 30000 + random.nextInt(2768);
           }
-          usedNodePorts.add(candidate);
+          used.add(candidate);
           p.put("nodePort", candidate);
         }
       }
     }
     if (current == null) {
-      ObjectNode status = object.putObject("status");
-      status.putObject("loadBalancer");
+      object.putObject("status").putObject("loadBalancer");
+    } else if (current.has("status")) {
+      object.set("status", current.get("status").deepCopy());
     }
   }
 
@@ -438,9 +472,6 @@ final class Defaults {
 
   /** stringData is write-only: merged into data, base64-encoded, and never stored itself. */
   private static void secret(ObjectNode object) {
-    if (!object.has("type")) {
-      object.put("type", "Opaque");
-    }
     JsonNode stringData = object.remove("stringData");
     if (stringData instanceof ObjectNode strings && !strings.isEmpty()) {
       ObjectNode data = Json.with(object, "data");

@@ -155,8 +155,15 @@ final class Registry {
       throw new ApiException(500, "InternalError",
           "Internal error occurred: resourceVersion should not be set on objects to be created", null);
     }
+    // The real server's order: decode (prune) and default, track fields, then the strategy and
+    // admission (status reset, allocations, injected volumes), then validation.
     List<String> warnings = admission.prune(type, object, options.fieldValidation());
     Instant now = clock.instant();
+    admission.defaults(type, object);
+    if (!applied) {
+      object = fieldManager.update(type, null, object, options.fieldManager(), null, now);
+      metadata = (ObjectNode) object.get("metadata");
+    }
     for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp",
         "deletionGracePeriodSeconds", "selfLink", "generation")) {
       metadata.remove(field);
@@ -170,9 +177,6 @@ final class Registry {
     metadata.put("creationTimestamp", Json.time(now));
     if (GENERATION_KINDS.contains(type.kind())) {
       metadata.put("generation", 1);
-    }
-    if (!applied) {
-      object = fieldManager.update(type, null, object, options.fieldManager(), null, now);
     }
     object = canonicalMetadata(object);
     if (options.dryRun()) {
@@ -254,11 +258,30 @@ final class Registry {
       throw ApiException.conflict(type, Json.text(current, "metadata", "name"),
           "the object has been modified; please apply your changes to the latest version and try again");
     }
-    List<String> warnings = admission.prune(type, proposed, options.fieldValidation());
-    ObjectNode object = scopeToSubresource(type, current, proposed, subresource);
+    Instant now = clock.instant();
+    List<String> warnings;
+    ObjectNode object;
+    if (applied != null) {
+      warnings = List.of();
+      object = fieldManager.apply(type, current, applied, options.fieldManager(), options.force(),
+          subresource, now);
+      admission.prune(type, object, "Ignore");
+      admission.defaults(type, object);
+    } else {
+      warnings = admission.prune(type, proposed, options.fieldValidation());
+      admission.defaults(type, proposed);
+      object = fieldManager.update(type, current, proposed, options.fieldManager(), subresource, now);
+    }
+    // The strategy: what the subresource may not change, and what the server owns, come back.
+    JsonNode managedFields = Json.at(object, "metadata", "managedFields");
+    object = scopeToSubresource(type, current, object, subresource);
     ObjectNode metadata = Json.with(object, "metadata");
+    if (managedFields != null) {
+      metadata.set("managedFields", managedFields);
+    } else {
+      metadata.remove("managedFields");
+    }
     ObjectNode currentMetadata = (ObjectNode) current.get("metadata");
-    // What the server owns is not the client's to change.
     for (String field : List.of("uid", "creationTimestamp", "namespace", "name",
         "deletionTimestamp", "deletionGracePeriodSeconds", "generation")) {
       JsonNode value = currentMetadata.get(field);
@@ -269,44 +292,16 @@ final class Registry {
       }
     }
     metadata.put("resourceVersion", currentVersion);
-    if (subresource == null) {
+    if ("status".equals(subresource)) {
+      admission.validateStatusUpdate(type, object, current);
+    } else {
       admission.prepareForUpdate(type, object, current);
       admission.validateUpdate(type, object, current);
-    } else {
-      admission.validateStatusUpdate(type, object, current);
     }
     if (GENERATION_KINDS.contains(type.kind()) && !spec(object).equals(spec(current))) {
       metadata.put("generation", currentMetadata.path("generation").asLong(1) + 1);
     }
     object = canonicalMetadata(object);
-    Instant now = clock.instant();
-    object = applied != null
-        ? fieldManager.apply(type, current, applied, options.fieldManager(), options.force(),
-            subresource, now)
-        : fieldManager.update(type, current, object, options.fieldManager(), subresource, now);
-    if (applied != null) {
-      // Apply computes the whole object; what the subresource may not change is put back.
-      object = scopeToSubresource(type, current, object, subresource);
-      ObjectNode appliedMetadata = Json.with(object, "metadata");
-      for (String field : List.of("uid", "creationTimestamp", "namespace", "name",
-          "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion")) {
-        JsonNode value = metadata.get(field);
-        if (value == null) {
-          appliedMetadata.remove(field);
-        } else {
-          appliedMetadata.set(field, value);
-        }
-      }
-      admission.prune(type, object, "Ignore");
-      if (subresource == null) {
-        admission.prepareForUpdate(type, object, current);
-        admission.validateUpdate(type, object, current);
-      }
-      if (GENERATION_KINDS.contains(type.kind()) && !spec(object).equals(spec(current))) {
-        appliedMetadata.put("generation", currentMetadata.path("generation").asLong(1) + 1);
-      }
-      object = canonicalMetadata(object);
-    }
     if (object.equals(current)) {
       return new Result(current, 200, warnings);
     }
@@ -324,6 +319,15 @@ final class Registry {
     return new Result(store.update(type, object, currentVersion), 200, warnings);
   }
 
+  /** The scale subresource: only spec.replicas changes, tracked as a "scale" write. */
+  Result scale(ResourceType type, String namespace, String name, int replicas, WriteOptions options) {
+    ObjectNode current = get(type, namespace, name);
+    ObjectNode updated = current.deepCopy();
+    Json.with(updated, "spec").put("replicas", replicas);
+    return write(type, current, updated, Json.text(current, "metadata", "resourceVersion"), "scale",
+        options, null);
+  }
+
   /**
    * For kinds with a status subresource, a write to the main resource keeps the old status and
    * a write to /status keeps everything but the status (and, like the real status strategies,
@@ -334,7 +338,7 @@ final class Registry {
     if (!type.hasSubresource("status")) {
       return proposed;
     }
-    if (subresource == null) {
+    if (subresource == null || subresource.equals("scale")) {
       ObjectNode object = proposed.deepCopy();
       JsonNode status = current.get("status");
       if (status == null) {
@@ -465,23 +469,16 @@ final class Registry {
     return create(type, namespace, object, options, true);
   }
 
+  /** The checks kube-apiserver makes on an applied configuration besides the field manager's. */
   private ObjectNode checkApplied(ResourceType type, JsonNode patch, String name, String namespace) {
     if (!(patch instanceof ObjectNode applied)) {
       throw ApiException.badRequest("error decoding YAML: json: cannot unmarshal into Go value"
           + " of type map[string]interface {}");
     }
-    String apiVersion = Json.text(applied, "apiVersion");
-    String kind = Json.text(applied, "kind");
-    if (apiVersion == null || apiVersion.isEmpty() || kind == null || kind.isEmpty()) {
-      throw ApiException.badRequest("invalid object type: /, Kind=");
-    }
-    if (!kind.equals(type.kind()) || !apiVersion.equals(type.groupVersion())) {
-      throw ApiException.badRequest("the API version in the data (" + apiVersion
-          + ") does not match the expected API version (" + type.groupVersion() + ")");
-    }
     String appliedName = Json.text(applied, "metadata", "name");
     if (appliedName == null || appliedName.isEmpty()) {
-      throw ApiException.badRequest("metadata.name: Required value: name is required");
+      throw ApiException.badRequest("the name of the object (" + name
+          + " based on URL) was undeterminable: name must be provided");
     }
     if (!appliedName.equals(name)) {
       throw ApiException.badRequest("the name of the object (" + appliedName

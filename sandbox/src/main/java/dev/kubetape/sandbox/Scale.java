@@ -42,10 +42,8 @@ final class Scale {
               info.name(), java.util.List.of(Validation.invalid("spec.replicas",
                   replicas == null ? 0 : replicas.asLong(), "must be greater than or equal to 0")));
         }
-        ObjectNode updated = current.deepCopy();
-        Json.with(updated, "spec").put("replicas", replicas.asInt());
-        Registry.Result result = registry.update(type, info.namespace(), info.name(), updated,
-            null, options.apply(request));
+        Registry.Result result = registry.scale(type, info.namespace(), info.name(),
+            replicas.asInt(), options.apply(request));
         respond.accept(200, view(result.object()));
       }
       default -> throw ApiException.methodNotAllowed(
