@@ -3,6 +3,11 @@
 # Leaves JAVA_HOME alone when nothing suitable exists; callers decide what to say.
 
 kubetape_java_major() {  # prints the major version of the java binary in $1, or 0
+  # The JDK's release file answers without starting a JVM; ask the JVM only when it is missing.
+  release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  if [ -f "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$release" | head -n 1 | grep . && return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1 | grep . || echo 0
 }

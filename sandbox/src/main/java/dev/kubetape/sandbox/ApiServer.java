@@ -99,6 +99,8 @@ final class ApiServer {
   private void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     response.putHeader("Audit-Id", UUID.randomUUID().toString());
+    response.putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
     response.putHeader("Cache-Control", "no-cache, private");
     response.putHeader("X-Kubernetes-Pf-Flowschema-Uid", FLOW_SCHEMA_UID);
     response.putHeader("X-Kubernetes-Pf-Prioritylevel-Uid", PRIORITY_LEVEL_UID);
@@ -276,7 +278,8 @@ final class ApiServer {
     if (accept != null && accept.contains("as=APIGroupDiscoveryList") && accept.contains("v=v2")
         && !acceptsOnlyProtobuf(accept)) {
       byte[] body = Json.bytes(aggregated);
-      String etag = "\"" + sha256Hex(body) + "\"";
+      String etag = "\"" + sha512Hex(body) + "\"";
+      response.headers().set("Cache-Control", "public");
       response.putHeader("Etag", etag);
       if (etag.equals(request.getHeader("If-None-Match"))) {
         response.setStatusCode(304).end();
@@ -377,6 +380,21 @@ final class ApiServer {
     if (!type.supports(verb)) {
       throw ApiException.methodNotAllowed(methodNotAllowedMessage(request, type, info));
     }
+    if (type.kind().equals("ComponentStatus")) {
+      request.response().headers().add("Warning", ComponentStatuses.WARNING);
+      if (verb.equals("get")) {
+        writeObject(request, type, 200, ComponentStatuses.get(type, info.name()), List.of());
+      } else {
+        Registry.Page page = new Registry.Page(ComponentStatuses.all(), registry.store().revision(), null, null);
+        if (shape(request, true) == Shape.TABLE) {
+          writeJson(request, 200, tables.table(type, page.items(), request.getParam("includeObject", "Metadata"),
+              listMetadata(page), registry.now()));
+        } else {
+          writeJson(request, 200, listObject(type, page));
+        }
+      }
+      return;
+    }
     switch (verb) {
       case "get" -> {
         ObjectNode object = registry.get(type, info.namespace(), info.name());
@@ -414,8 +432,16 @@ final class ApiServer {
 
   private void create(HttpServerRequest request, ResourceType type, RequestInfo info, Buffer body) {
     ObjectNode object = decodeObject(request, body, type);
-    if (type.kind().startsWith("SelfSubject")) {
+    if (type.kind().endsWith("Review")) {
       writeJson(request, 201, Reviews.review(type, object, registry));
+      return;
+    }
+    if (type.kind().equals("Binding")) {
+      registry.bind(info.namespace(), Json.text(object, "metadata", "name"),
+          Json.text(object, "target", "name"), writeOptions(request));
+      ObjectNode success = Json.object().put("kind", "Status").put("apiVersion", "v1");
+      success.putObject("metadata");
+      writeJson(request, 201, success.put("status", "Success").put("code", 201));
       return;
     }
     Registry.Result result = registry.create(type, info.namespace(), object, writeOptions(request));
@@ -922,10 +948,10 @@ final class ApiServer {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String sha256Hex(byte[] body) {
+  private static String sha512Hex(byte[] body) {
     try {
       return java.util.HexFormat.of().withUpperCase().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(body)).substring(0, 64);
+          MessageDigest.getInstance("SHA-512").digest(body));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -57,11 +57,11 @@ final class Discovery {
       node.put("apiVersion", "v1");
     }
     node.put("name", group);
-    String version = resources.inGroup(group).get(0).version();
-    ObjectNode groupVersion = Json.object()
-        .put("groupVersion", group + "/" + version).put("version", version);
-    node.putArray("versions").add(groupVersion);
-    node.set("preferredVersion", groupVersion.deepCopy());
+    ArrayNode versions = node.putArray("versions");
+    for (String version : resources.versions(group)) {
+      versions.addObject().put("groupVersion", group + "/" + version).put("version", version);
+    }
+    node.set("preferredVersion", versions.get(0).deepCopy());
     return node;
   }
 
@@ -71,10 +71,7 @@ final class Discovery {
     list.put("apiVersion", "v1");
     list.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
     ArrayNode items = list.putArray("resources");
-    for (ResourceType type : resources.inGroup(group)) {
-      if (!type.version().equals(version)) {
-        continue;
-      }
+    for (ResourceType type : resources.inGroupVersion(group, version)) {
       ObjectNode resource = items.addObject();
       resource.put("name", type.resource());
       resource.put("singularName", type.singular());
@@ -127,42 +124,46 @@ final class Discovery {
         metadata.put("name", group);
       }
       ArrayNode versions = item.putArray("versions");
-      String version = resources.inGroup(group).get(0).version();
-      ObjectNode versionNode = versions.addObject();
-      versionNode.put("version", version);
-      ArrayNode list2 = versionNode.putArray("resources");
-      for (ResourceType type : resources.inGroup(group)) {
-        ObjectNode resource = list2.addObject();
-        resource.put("resource", type.resource());
-        resource.set("responseKind", kindNode(type.group(), type.version(), type.kind()));
-        resource.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
-        resource.put("singularResource", type.singular());
-        verbs(resource, type.verbs());
-        if (!type.shortNames().isEmpty()) {
-          shortNames(resource, type.shortNames());
-        }
-        if (!type.categories().isEmpty()) {
-          ArrayNode categories = resource.putArray("categories");
-          type.categories().forEach(categories::add);
-        }
-        if (!type.subresources().isEmpty()) {
-          ArrayNode subs = resource.putArray("subresources");
-          for (String sub : type.subresources()) {
-            SubresourceInfo info = subresource(type, sub);
-            ObjectNode subNode = subs.addObject();
-            subNode.put("subresource", sub);
-            subNode.set("responseKind", kindNode(info.group(), info.version(), info.kind()));
-            verbs(subNode, info.verbs());
+      for (String version : resources.versions(group)) {
+        ObjectNode versionNode = versions.addObject();
+        versionNode.put("version", version);
+        ArrayNode list2 = versionNode.putArray("resources");
+        for (ResourceType type : resources.inGroupVersion(group, version)) {
+          ObjectNode resource = list2.addObject();
+          resource.put("resource", type.resource());
+          resource.set("responseKind", kindNode(type, type.group(), type.version(), type.kind()));
+          resource.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
+          resource.put("singularResource", type.singular());
+          verbs(resource, type.verbs());
+          if (!type.shortNames().isEmpty()) {
+            shortNames(resource, type.shortNames());
+          }
+          if (!type.categories().isEmpty()) {
+            ArrayNode categories = resource.putArray("categories");
+            type.categories().forEach(categories::add);
+          }
+          if (!type.subresources().isEmpty()) {
+            ArrayNode subs = resource.putArray("subresources");
+            for (String sub : type.subresources()) {
+              SubresourceInfo info = subresource(type, sub);
+              ObjectNode subNode = subs.addObject();
+              subNode.put("subresource", sub);
+              subNode.set("responseKind", kindNode(type, info.group(), info.version(), info.kind()));
+              verbs(subNode, info.verbs());
+            }
           }
         }
+        versionNode.put("freshness", "Current");
       }
-      versionNode.put("freshness", "Current");
     }
     return list;
   }
 
-  private static ObjectNode kindNode(String group, String version, String kind) {
-    return Json.object().put("group", group).put("version", version).put("kind", kind);
+  /** A response kind; group and version are left empty when they are the resource's own. */
+  private static ObjectNode kindNode(ResourceType type, String group, String version, String kind) {
+    boolean own = group.equals(type.group()) && version.equals(type.version());
+    return Json.object().put("group", own ? "" : group).put("version", own ? "" : version)
+        .put("kind", kind);
   }
 
   private static void verbs(ObjectNode node, List<String> verbs) {
@@ -195,6 +196,7 @@ final class Discovery {
       case "ephemeralcontainers", "resize" -> new SubresourceInfo(g, v, k, List.of("get", "patch", "update"));
       case "token" -> new SubresourceInfo("authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
       case "finalize" -> new SubresourceInfo(g, v, k, List.of("update"));
+      case "approval" -> new SubresourceInfo(g, v, k, List.of("get", "patch", "update"));
       default -> new SubresourceInfo(g, v, k, List.of("get"));
     };
   }

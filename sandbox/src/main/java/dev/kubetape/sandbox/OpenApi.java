@@ -7,18 +7,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OpenAPI v3 documents of the Kubernetes release the sandbox impersonates, served at
  * {@code /openapi/v3} and used for the schema of every kind (validation, strategic merge,
- * server-side apply, defaults). They are packaged from the k8s.io/kubernetes module at build
- * time (see the module's pom); each group-version document is trimmed to the paths of the
- * resources the sandbox actually serves, as kube-apiserver only describes what it serves.
+ * server-side apply). They are packaged from the k8s.io/kubernetes module at build time (see
+ * the module's pom) and served byte for byte: the sandbox serves the same group-versions as a
+ * default kube-apiserver, so each document describes exactly what is served.
+ *
+ * <p>Documents are read and parsed on first use: a sandbox that is only asked about pods never
+ * parses the storage API's schemas, which keeps start-up short.
  */
 final class OpenApi {
   private static final String RESOURCE_FOLDER = "/dev/kubetape/sandbox/openapi/";
@@ -26,104 +30,108 @@ final class OpenApi {
   /** A served document: its bytes and the SHA-512 the index names it by. */
   record Document(byte[] body, String hash) {}
 
-  private final Map<String, Document> documents = new LinkedHashMap<>();
-  private final Map<String, Schema> kinds = new HashMap<>();
-  private final Map<String, Map<String, JsonNode>> componentsByGroupVersion = new HashMap<>();
+  /** The named schemas of one group-version document, and its kinds. */
+  private record Schemas(Map<String, JsonNode> components, Map<String, Schema> kinds) {}
+
+  private final List<String> paths = new ArrayList<>();
+  private final Map<String, Document> documents = new ConcurrentHashMap<>();
+  private final Map<String, Schemas> schemas = new ConcurrentHashMap<>();
 
   OpenApi(ApiResources resources) {
-    for (String path : new String[] {".well-known/openid-configuration", "api", "apis", "logs",
-        "openid/v1/jwks", "version"}) {
-      documents.put(path, document(load(path)));
-    }
+    paths.addAll(List.of(".well-known/openid-configuration", "api", "apis", "logs",
+        "openid/v1/jwks", "version"));
     for (String group : resources.groups()) {
-      String version = resources.inGroup(group).get(0).version();
-      String groupVersionPath = group.isEmpty() ? "api/" + version : "apis/" + group + "/" + version;
       if (!group.isEmpty()) {
-        documents.put("apis/" + group, document(load("apis/" + group)));
+        paths.add("apis/" + group);
       }
-      ObjectNode document = load(groupVersionPath);
-      trimPaths(document, resources);
-      documents.put(groupVersionPath, document(document));
-      Map<String, JsonNode> components = new HashMap<>();
-      document.path("components").path("schemas").fields()
-          .forEachRemaining(e -> components.put(e.getKey(), e.getValue()));
-      componentsByGroupVersion.put(group + "/" + version, components);
-      for (JsonNode schema : components.values()) {
-        for (JsonNode gvk : schema.path("x-kubernetes-group-version-kind")) {
-          if (gvk.path("group").asText().equals(group)
-              && gvk.path("version").asText().equals(version)) {
-            kinds.put(group + "/" + version + "/" + gvk.path("kind").asText(),
-                Schema.of(schema, components));
-          }
-        }
+      for (String version : resources.versions(group)) {
+        paths.add(groupVersionPath(group, version));
       }
     }
+    paths.sort(null);
+  }
+
+  private static String groupVersionPath(String group, String version) {
+    return group.isEmpty() ? "api/" + version : "apis/" + group + "/" + version;
   }
 
   /** The paths index served at /openapi/v3. */
   ObjectNode index() {
     ObjectNode index = Json.object();
-    ObjectNode paths = index.putObject("paths");
-    documents.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-        paths.putObject(e.getKey()).put("serverRelativeURL",
-            "/openapi/v3/" + e.getKey() + "?hash=" + e.getValue().hash()));
+    ObjectNode entries = index.putObject("paths");
+    for (String path : paths) {
+      entries.putObject(path).put("serverRelativeURL",
+          "/openapi/v3/" + path + "?hash=" + document(path).hash());
+    }
     return index;
   }
 
-  /** The document for a path like "apis/apps/v1", or null. */
+  /** The document for a path like "apis/apps/v1", or null when not served. */
   Document document(String path) {
-    return documents.get(path);
+    if (!paths.contains(path)) {
+      return null;
+    }
+    return documents.computeIfAbsent(path, p -> {
+      byte[] body = read(p);
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-512").digest(body);
+        return new Document(body, HexFormat.of().withUpperCase().formatHex(digest));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-512 is part of every JDK", e);
+      }
+    });
   }
 
   /** The schema of a kind, e.g. ("apps", "v1", "Deployment"), or null when not served. */
   Schema kind(String group, String version, String kind) {
-    return kinds.get(group + "/" + version + "/" + kind);
+    Schemas parsed = schemas(group, version);
+    return parsed == null ? null : parsed.kinds().get(kind);
   }
 
   /** A named schema in a group-version's document, e.g. "io.k8s.api.core.v1.PodSpec". */
   Schema named(String group, String version, String name) {
-    Map<String, JsonNode> components = componentsByGroupVersion.get(group + "/" + version);
-    JsonNode node = components == null ? null : components.get(name);
-    return node == null ? null : Schema.of(node, components);
+    Schemas parsed = schemas(group, version);
+    JsonNode node = parsed == null ? null : parsed.components().get(name);
+    return node == null ? null : Schema.of(node, parsed.components());
   }
 
-  private static void trimPaths(ObjectNode document, ApiResources resources) {
-    Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
-    while (paths.hasNext()) {
-      String path = paths.next().getKey();
-      RequestInfo info = RequestInfo.parse(path.replace("{namespace}", "NS"));
-      if (info == null) {
-        continue; // the group-version root itself
-      }
-      ResourceType type = resources.find(info.group(), info.version(), info.resource()).orElse(null);
-      boolean served = type != null && (info.subresource() == null
-          || type.hasSubresource(info.subresource().split("/")[0]));
-      if (!served) {
-        paths.remove();
-      }
+  private Schemas schemas(String group, String version) {
+    String path = groupVersionPath(group, version);
+    if (!paths.contains(path)) {
+      return null;
     }
+    return schemas.computeIfAbsent(path, p -> {
+      try {
+        JsonNode document = Json.MAPPER.readTree(document(p).body());
+        Map<String, JsonNode> components = new HashMap<>();
+        document.path("components").path("schemas").fields()
+            .forEachRemaining(e -> components.put(e.getKey(), e.getValue()));
+        Map<String, Schema> kinds = new HashMap<>();
+        for (JsonNode schema : components.values()) {
+          for (JsonNode gvk : schema.path("x-kubernetes-group-version-kind")) {
+            if (gvk.path("group").asText().equals(group)
+                && gvk.path("version").asText().equals(version)) {
+              kinds.put(gvk.path("kind").asText(), Schema.of(schema, components));
+            }
+          }
+        }
+        return new Schemas(components, kinds);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not parse the OpenAPI document " + p, e);
+      }
+    });
   }
 
-  private static ObjectNode load(String path) {
+  private static byte[] read(String path) {
     String file = RESOURCE_FOLDER + path.replace("/", "__") + "_openapi.json";
     try (InputStream in = OpenApi.class.getResourceAsStream(file)) {
       if (in == null) {
         throw new IllegalStateException("the sandbox jar lacks " + file
             + "; rebuild it with ./mvnw package, which fetches the Kubernetes OpenAPI documents");
       }
-      return (ObjectNode) Json.MAPPER.readTree(in);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + file, e);
-    }
-  }
-
-  private static Document document(JsonNode node) {
-    byte[] body = Json.bytes(node);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-512").digest(body);
-      return new Document(body, HexFormat.of().withUpperCase().formatHex(digest));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-512 is part of every JDK", e);
     }
   }
 }

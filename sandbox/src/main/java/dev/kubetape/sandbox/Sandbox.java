@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An emulated Kubernetes API server that unmodified kubectl, helm and client libraries use:
@@ -40,7 +41,12 @@ public final class Sandbox implements AutoCloseable {
 
   /** Starts a sandbox and returns once it accepts connections. */
   public static Sandbox start(SandboxConfig config) throws IOException {
-    Certificates.Pem pem = Certificates.generate(config.host());
+    // Start-up is mostly a cold JVM loading classes: key generation, the event loops and the
+    // core API's schemas are prepared side by side.
+    CompletableFuture<Certificates.Pem> certificates =
+        CompletableFuture.supplyAsync(() -> Certificates.generate(config.host()));
+    CompletableFuture<Vertx> eventLoops =
+        CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)));
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -48,6 +54,8 @@ public final class Sandbox implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ApiResources resources = new ApiResources();
     OpenApi openApi = new OpenApi(resources);
+    openApi.kind("", "v1", "Namespace");
+    Certificates.Pem pem = certificates.join();
     ObjectStore store = new ObjectStore(100_000);
     Defaults defaults = new Defaults(store, resources);
     Admission admission = new Admission(openApi, store, resources, defaults);
@@ -60,7 +68,7 @@ public final class Sandbox implements AutoCloseable {
     new Kubelet(registry, loop, runtime, nodes.nodes().stream().map(NodeList.Node::name).toList());
     Cluster.bootstrap(registry, pem.caCertificate(), nodes);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    Vertx vertx = eventLoops.join();
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
     ApiServer server = new ApiServer(vertx, config, pem, token, registry,
         new Discovery(resources, config.host() + ":" + config.port()), openApi,
