@@ -42,6 +42,20 @@ public final class KubeTools {
     return fromNpmLayer("kubectl/kubectl");
   }
 
+  /**
+   * A kubectl of a given minor version ("1.32"): {@code $KUBECTL_1_32}, else the Google Cloud
+   * SDK's {@code kubectl.1.32}; null when this machine has none.
+   */
+  public static Path kubectl(String version) {
+    String env = System.getenv("KUBECTL_" + version.replace('.', '_'));
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return sdkKubectls().stream()
+        .filter(k -> k.getFileName().toString().equals("kubectl." + version))
+        .findFirst().orElse(null);
+  }
+
   /** Every plain kubectl of the Google Cloud SDK, oldest first (kubectl.1.27 ... kubectl.1.33). */
   public static List<Path> sdkKubectls() {
     Path onPath = onPath("kubectl");

@@ -36,12 +36,17 @@ public abstract class KubectlSuite {
     return upstream().upstream().kubeconfig();
   }
 
+  /** The kubectl binary; subclasses pin another version with {@link KubeTools#kubectl(String)}. */
+  protected Path kubectlBinary() {
+    return KubeTools.kubectl();
+  }
+
   protected Tool kubectl;
   protected String ns;
 
   @BeforeEach
   void createNamespace(TestInfo test) {
-    kubectl = new Tool(KubeTools.kubectl(), kubeconfig(), upstream().folder());
+    kubectl = new Tool(kubectlBinary(), kubeconfig(), upstream().folder());
     String method = test.getTestMethod().map(m -> m.getName()).orElse("test")
         .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     ns = "kt-" + method.substring(0, Math.min(40, method.length())) + "-"
