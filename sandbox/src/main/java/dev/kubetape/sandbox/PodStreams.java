@@ -29,6 +29,7 @@ final class PodStreams {
   private static final byte STDERR = 2;
   private static final byte ERROR = 3;
   private static final int CLOSE = 255;
+  private static final long EXEC_START_MILLIS = 30;
 
   private final Registry registry;
   private final ContainerRuntime runtime;
@@ -245,7 +246,9 @@ final class PodStreams {
         session.stdin(new String(bytes, StandardCharsets.UTF_8));
       });
       socket.closeHandler(v -> session.stdinClosed());
-      session.begin();
+      // A real exec takes the container runtime some milliseconds to start; clients older than
+      // client-go 0.33 drop output that arrives before they have set up their streams.
+      io.vertx.core.Vertx.currentContext().owner().setTimer(EXEC_START_MILLIS, t -> session.begin());
     }).onFailure(e -> { });
   }
 

@@ -86,6 +86,12 @@ final class RealUpstream implements Upstream {
   }
 
   @Override
+  public String noContainerRuntime() {
+    return "the testbed's KWOK nodes run no container processes: exec has nothing to run, and"
+        + " every run of a container prints the same catalog lines";
+  }
+
+  @Override
   public void close() {
     process.destroy();
     try {

@@ -13,6 +13,14 @@ public interface Upstream extends AutoCloseable {
   /** A kubeconfig whose current context reaches the server with full rights. */
   Path kubeconfig();
 
+  /**
+   * Why this upstream's nodes cannot run commands in containers or keep per-run logs the way a
+   * kubelet does, or null when they can. KWOK, the testbed's node simulator, runs no processes.
+   */
+  default String noContainerRuntime() {
+    return null;
+  }
+
   @Override
   void close();
 }
