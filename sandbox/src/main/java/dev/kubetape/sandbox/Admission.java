@@ -26,6 +26,8 @@ final class Admission {
     this.defaults = defaults;
   }
 
+  static final String STRICT_DECODING = "strict decoding error: ";
+
   // ---- field validation ----------------------------------------------------------------------
 
   /**
@@ -45,7 +47,9 @@ final class Admission {
     String mode = fieldValidation == null || fieldValidation.isEmpty() ? "Warn" : fieldValidation;
     List<String> messages = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
     if (mode.equals("Strict")) {
-      throw ApiException.badRequest("strict decoding error: " + String.join(", ", messages));
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version()
+          + "\" cannot be handled as a " + type.kind() + ": " + STRICT_DECODING
+          + String.join(", ", messages));
     }
     return mode.equals("Ignore") ? List.of() : messages;
   }

@@ -87,7 +87,7 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException methodNotAllowed(String message) {
-    return new ApiException(405, "MethodNotAllowed", message, null);
+    return new ApiException(405, "MethodNotAllowed", message, Json.object());
   }
 
   /** 422: the object is invalid; one cause per failed field check, as field.ErrorList renders. */

@@ -39,7 +39,8 @@ final class Registry {
   }
 
   /** Kinds whose metadata.generation tracks spec changes. */
-  private static final Set<String> GENERATION_KINDS = Set.of("Deployment", "ReplicaSet", "Pod");
+  private static final Set<String> GENERATION_KINDS =
+      Set.of("Deployment", "ReplicaSet", "Pod", "EndpointSlice");
   /** Kinds whose delete answers with the object rather than a Status (ReturnDeletedObject). */
   private static final Set<String> RETURNS_DELETED_OBJECT =
       Set.of("Namespace", "Pod", "ResourceQuota", "Service", "ServiceAccount");
@@ -446,7 +447,15 @@ final class Registry {
                 "the object has been modified; please apply your changes to the latest version and try again");
           }
         }
-        return write(type, current, patched, currentVersion, subresource, options, applied);
+        try {
+          return write(type, current, patched, currentVersion, subresource, options, applied);
+        } catch (ApiException e) {
+          int strict = e.code == 400 ? e.getMessage().indexOf(Admission.STRICT_DECODING) : -1;
+          if (strict < 0 || applied != null) {
+            throw e;
+          }
+          throw invalidPatch(patchType, patch, patched, e.getMessage().substring(strict));
+        }
       } catch (ApiException e) {
         boolean storeRace = e.code == 409 && "Conflict".equals(e.reason)
             && e.getMessage().contains("the object has been modified")
@@ -458,6 +467,19 @@ final class Registry {
         }
       }
     }
+  }
+
+  /**
+   * A patch whose result fails strict decoding is refused as an invalid "patch" field, which
+   * the real server shows as the patch (strategic merge) or the patched object (the others).
+   */
+  private static ApiException invalidPatch(String patchType, JsonNode patch, ObjectNode patched,
+      String error) {
+    String value = patchType.equals("application/strategic-merge-patch+json")
+        ? GoValues.format(patch) : Json.string(GoValues.sortedObjects(patched));
+    ApiException.Cause cause = Validation.invalid("patch", value, error);
+    return new ApiException(422, "Invalid", " \"\" is invalid: patch: " + cause.message(),
+        ApiException.details(null, null, null, List.of(cause)));
   }
 
   /** Server-side apply of an object that does not exist yet creates it, owned by the applier. */

@@ -65,6 +65,7 @@ public final class Sandbox implements AutoCloseable {
     ControllerLoop loop = new ControllerLoop(config.timeScale());
     new GarbageCollector(registry, loop);
     new NamespaceController(registry, loop, pem.caCertificate());
+    new EndpointsController(registry, loop);
     new Kubelet(registry, loop, runtime, nodes.nodes().stream().map(NodeList.Node::name).toList());
     Cluster.bootstrap(registry, pem.caCertificate(), nodes);
 

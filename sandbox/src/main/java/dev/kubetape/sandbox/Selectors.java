@@ -36,19 +36,8 @@ final class Selectors {
     if (selector == null || selector.isBlank()) {
       return o -> true;
     }
-    List<Predicate<JsonNode>> requirements = new ArrayList<>();
-    for (String requirement : splitTopLevel(selector)) {
-      requirements.add(labelRequirement(requirement.trim(), selector));
-    }
-    return object -> {
-      JsonNode labels = Json.at(object, "metadata", "labels");
-      for (Predicate<JsonNode> requirement : requirements) {
-        if (!requirement.test(labels)) {
-          return false;
-        }
-      }
-      return true;
-    };
+    Predicate<JsonNode> requirements = LabelSelectorParser.parse(selector);
+    return object -> requirements.test(Json.at(object, "metadata", "labels"));
   }
 
   /** A matchLabels / matchExpressions selector object (Deployment.spec.selector). */
@@ -77,99 +66,6 @@ final class Selectors {
       return o -> true;
     }
     return labels(String.join(",", parts));
-  }
-
-  private static Predicate<JsonNode> labelRequirement(String text, String whole) {
-    if (text.isEmpty()) {
-      throw ApiException.badRequest("unable to parse requirement: found '', expected: identifier");
-    }
-    String lower = text;
-    int in = indexOfWord(lower, " in ");
-    int notIn = indexOfWord(lower, " notin ");
-    if (notIn > 0 || in > 0) {
-      boolean negate = notIn > 0;
-      int at = negate ? notIn : in;
-      String key = text.substring(0, at).trim();
-      String rest = text.substring(at + (negate ? 7 : 4)).trim();
-      if (!rest.startsWith("(") || !rest.endsWith(")")) {
-        throw ApiException.badRequest("unable to parse requirement: found '" + rest
-            + "', expected: '('");
-      }
-      Set<String> values = Set.of(rest.substring(1, rest.length() - 1).split("\\s*,\\s*"));
-      checkKey(key);
-      return labels -> {
-        JsonNode value = labels == null ? null : labels.get(key);
-        boolean member = value != null && values.contains(value.asText());
-        return negate ? !member : member;
-      };
-    }
-    for (String op : List.of("!=", "==", "=")) {
-      int at = text.indexOf(op);
-      if (at > 0) {
-        String key = text.substring(0, at).trim();
-        String value = text.substring(at + op.length()).trim();
-        checkKey(key);
-        checkValue(value);
-        boolean negate = op.equals("!=");
-        return labels -> {
-          JsonNode actual = labels == null ? null : labels.get(key);
-          boolean equal = actual != null && actual.asText().equals(value);
-          return negate ? !equal : equal;
-        };
-      }
-    }
-    if (text.startsWith("!")) {
-      String key = text.substring(1).trim();
-      checkKey(key);
-      return labels -> labels == null || !labels.has(key);
-    }
-    checkKey(text);
-    return labels -> labels != null && labels.has(text);
-  }
-
-  private static int indexOfWord(String text, String word) {
-    return text.indexOf(word);
-  }
-
-  private static void checkKey(String key) {
-    String name = key.contains("/") ? key.substring(key.indexOf('/') + 1) : key;
-    if (name.isEmpty() || name.length() > 63 || !name.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
-      throw ApiException.badRequest("unable to parse requirement: <nil>: Invalid value: \"" + key
-          + "\": name part must consist of alphanumeric characters, '-', '_' or '.', and must"
-          + " start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or"
-          + " '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
-    }
-  }
-
-  private static void checkValue(String value) {
-    if (!value.isEmpty() && (value.length() > 63
-        || !value.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"))) {
-      throw ApiException.badRequest("unable to parse requirement: <nil>: Invalid value: \"" + value
-          + "\": a valid label must be an empty string or consist of alphanumeric characters,"
-          + " '-', '_' or '.', and must start and end with an alphanumeric character (e.g."
-          + " 'MyValue',  or 'my_value',  or '12345', regex used for validation is"
-          + " '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
-    }
-  }
-
-  /** Splits on commas that are not inside the parentheses of a set requirement. */
-  private static List<String> splitTopLevel(String selector) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < selector.length(); i++) {
-      char c = selector.charAt(i);
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        parts.add(selector.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(selector.substring(start));
-    return parts;
   }
 
   static Predicate<ObjectNode> fields(String selector, ResourceType type) {

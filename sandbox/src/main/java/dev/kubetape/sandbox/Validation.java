@@ -112,8 +112,27 @@ final class Validation {
     return node;
   }
 
+  /** Go's strconv.Quote, which field errors use for string values. */
   private static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    StringBuilder quoted = new StringBuilder("\"");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> quoted.append("\\\"");
+        case '\\' -> quoted.append("\\\\");
+        case '\n' -> quoted.append("\\n");
+        case '\r' -> quoted.append("\\r");
+        case '\t' -> quoted.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            quoted.append(String.format("\\x%02x", (int) c));
+          } else {
+            quoted.append(c);
+          }
+        }
+      }
+    }
+    return quoted.append('"').toString();
   }
 
   // ---- metadata ------------------------------------------------------------------------------
@@ -196,7 +215,7 @@ final class Validation {
     }
   }
 
-  private static void qualifiedName(String key, String field, List<ApiException.Cause> causes) {
+  static void qualifiedName(String key, String field, List<ApiException.Cause> causes) {
     String name = key;
     int slash = key.indexOf('/');
     if (slash >= 0) {

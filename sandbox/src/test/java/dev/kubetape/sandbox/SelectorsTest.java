@@ -41,11 +41,16 @@ class SelectorsTest {
   }
 
   @Test
-  @DisplayName("a bad label selector is a 400 with the parser's message")
+  @DisplayName("a bad label selector is a 400 with the real parser's message")
   void badLabelSelector() {
     ApiException e = assertThrows(ApiException.class, () -> Selectors.labels("app=we b!"));
     assertEquals(400, e.code);
-    assertTrue(e.getMessage().startsWith("unable to parse requirement"), e.getMessage());
+    assertEquals("found 'b', expected: ',' or 'end of string'", e.getMessage());
+    e = assertThrows(ApiException.class, () -> Selectors.labels("app in (a"));
+    assertEquals("unable to parse requirement: found '', expected: ',' or ')'", e.getMessage());
+    e = assertThrows(ApiException.class, () -> Selectors.labels("a b=c"));
+    assertEquals("unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+        e.getMessage());
   }
 
   @Test
