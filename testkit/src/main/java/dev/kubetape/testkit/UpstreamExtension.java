@@ -40,6 +40,11 @@ public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallb
     return new UpstreamExtension("sandbox", SandboxUpstream::new, () -> null);
   }
 
+  /** k3s through Testcontainers; skipped where no Docker engine exists. */
+  public static UpstreamExtension k3s() {
+    return new UpstreamExtension("k3s", K3sUpstream::new, K3sUpstream::unavailableReason);
+  }
+
   /** The real control plane of testbed/; skipped where it is not built (see testbed/README.md). */
   public static UpstreamExtension real() {
     return new UpstreamExtension("real", RealUpstream::new, RealUpstream::unavailableReason);
@@ -63,8 +68,8 @@ public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallb
     folder = Files.createTempDirectory("kubetape-" + name + "-");
     String unavailable = this.unavailable.get();
     if (unavailable != null) {
-      System.err.println("[kubetape] skipping " + context.getDisplayName() + " against " + name
-          + ": " + unavailable);
+      System.err.println("[kubetape] skipping '" + context.getDisplayName() + "' (needs the " + name
+          + " upstream): " + unavailable);
       Assumptions.abort(unavailable);
     }
     upstream = starter.apply(folder);
