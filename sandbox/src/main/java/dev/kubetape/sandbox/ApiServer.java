@@ -386,6 +386,10 @@ final class ApiServer {
     if (!type.supports(verb) || collectionWrite) {
       throw ApiException.methodNotAllowed(methodNotAllowedMessage(request, type, info));
     }
+    if (EventsView.covers(type)) {
+      eventsView(request, type, info, verb);
+      return;
+    }
     if (type.kind().equals("ComponentStatus")) {
       request.response().headers().add("Warning", ComponentStatuses.WARNING);
       if (verb.equals("get")) {
@@ -426,6 +430,68 @@ final class ApiServer {
             request.getParam("labelSelector"), request.getParam("fieldSelector"),
             deleteOptions(request, type, body));
         writeJson(request, 200, listObject(type, page));
+      });
+      default -> throw ApiException.methodNotAllowed(methodNotAllowedMessage(request, type, info));
+    }
+  }
+
+  /** events.k8s.io/v1 Events: the core/v1 storage, converted on the way in and out. */
+  private void eventsView(HttpServerRequest request, ResourceType type, RequestInfo info, String verb) {
+    ResourceType core = registry.resources().find("", "v1", "events").orElseThrow();
+    switch (verb) {
+      case "get" -> writeObject(request, type, 200,
+          EventsView.toView(registry.get(core, info.namespace(), info.name())), List.of());
+      case "list" -> {
+        Long limit = parseLong(request.getParam("limit"), "limit");
+        Registry.Page stored = registry.list(core, info.namespace(), request.getParam("labelSelector"),
+            request.getParam("fieldSelector"), limit, request.getParam("continue"));
+        Registry.Page page = new Registry.Page(stored.items().stream().map(EventsView::toView).toList(),
+            stored.revision(), stored.continueToken(), stored.remaining());
+        if (shape(request, true) == Shape.TABLE) {
+          writeJson(request, 200, tables.table(type, page.items(),
+              request.getParam("includeObject", "Metadata"), listMetadata(page), registry.now()));
+        } else {
+          writeJson(request, 200, listObject(type, page));
+        }
+      }
+      case "watch" -> watch(request, type, core, info, EventsView::toView);
+      case "create", "update", "patch" -> readBody(request, body -> {
+        ObjectNode object;
+        if (verb.equals("patch")) {
+          String contentType = mediaType(request.getHeader("Content-Type"));
+          if (!List.of(Patches.JSON_PATCH, Patches.MERGE_PATCH, Patches.STRATEGIC_MERGE_PATCH)
+              .contains(contentType)) {
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an"
+                + " unknown format - accepted media types include: application/json-patch+json,"
+                + " application/merge-patch+json, application/strategic-merge-patch+json", null);
+          }
+          ObjectNode current = EventsView.toView(registry.get(core, info.namespace(), info.name()));
+          JsonNode patch = Patches.parse(contentType, body.getBytes());
+          object = switch (contentType) {
+            case Patches.JSON_PATCH -> Patches.jsonPatch(current, patch);
+            case Patches.MERGE_PATCH -> Patches.mergePatch(current, patch);
+            default -> Patches.strategicMerge(current, patch, registry.schema(type));
+          };
+        } else {
+          object = decodeObject(request, body, type);
+        }
+        ObjectNode stored = EventsView.toCore(object);
+        Registry.Result result = verb.equals("create")
+            ? registry.create(core, info.namespace(), stored, writeOptions(request))
+            : registry.update(core, info.namespace(), info.name(), stored, null, writeOptions(request));
+        writeObject(request, type, result.code(), EventsView.toView(result.object()), result.warnings());
+      });
+      case "delete" -> readBody(request, body -> {
+        Registry.Result result = registry.delete(core, info.namespace(), info.name(),
+            deleteOptions(request, type, body));
+        writeObject(request, type, result.code(), result.object(), result.warnings());
+      });
+      case "deletecollection" -> readBody(request, body -> {
+        Registry.Page page = registry.deleteCollection(core, info.namespace(),
+            request.getParam("labelSelector"), request.getParam("fieldSelector"),
+            deleteOptions(request, type, body));
+        writeJson(request, 200, listObject(type, new Registry.Page(
+            page.items().stream().map(EventsView::toView).toList(), page.revision(), null, null)));
       });
       default -> throw ApiException.methodNotAllowed(methodNotAllowedMessage(request, type, info));
     }
@@ -574,15 +640,24 @@ final class ApiServer {
   }
 
   private void watch(HttpServerRequest request, ResourceType type, RequestInfo info) {
+    watch(request, type, type, info, Function.identity());
+  }
+
+  /**
+   * A watch on {@code storage}'s changes, shown as {@code type}: the same type, or a view of
+   * another one's storage (events.k8s.io Events), converted by {@code view}.
+   */
+  private void watch(HttpServerRequest request, ResourceType type, ResourceType storage,
+      RequestInfo info, Function<ObjectNode, ObjectNode> view) {
     Predicate<ObjectNode> labels = Selectors.labels(request.getParam("labelSelector"));
-    Predicate<ObjectNode> fields = Selectors.fields(request.getParam("fieldSelector"), type);
+    Predicate<ObjectNode> fields = Selectors.fields(request.getParam("fieldSelector"), storage);
     String name = info.name();
     Predicate<ObjectNode> filter = o -> labels.test(o) && fields.test(o)
         && (name == null || name.equals(Json.text(o, "metadata", "name")));
     Shape shape = shape(request, true);
     String includeObject = request.getParam("includeObject", "Metadata");
     boolean[] firstTable = {true};
-    Function<ObjectNode, ObjectNode> encoder = switch (shape) {
+    Function<ObjectNode, ObjectNode> shaped = switch (shape) {
       case TABLE -> (object -> {
         if (object.path("kind").asText().equals("Status") || isBookmark(object)) {
           return object;
@@ -600,19 +675,22 @@ final class ApiServer {
       case PARTIAL_METADATA -> (object -> isBookmark(object) ? object : partialMetadata(object));
       default -> (object -> object);
     };
+    Function<ObjectNode, ObjectNode> encoder = object ->
+        object.path("kind").asText().equals("Status") || isBookmark(object)
+            ? object : shaped.apply(view.apply(object));
     HttpServerResponse response = request.response();
     response.setStatusCode(200);
     response.putHeader("Content-Type", JSON);
     response.setChunked(true);
     Context context = vertx.getOrCreateContext();
-    WatchStream stream = new WatchStream(context, response, type, info.namespace(), filter, encoder);
+    WatchStream stream = new WatchStream(context, response, storage, info.namespace(), filter, encoder);
     String resourceVersion = request.getParam("resourceVersion");
     boolean initialEvents = isTrue(request.getParam("sendInitialEvents"));
     boolean bookmarks = isTrue(request.getParam("allowWatchBookmarks"));
     ObjectStore store = registry.store();
     ObjectStore.Registration registration;
     if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0") || initialEvents) {
-      registration = store.watchWithState(type, info.namespace(), object -> {
+      registration = store.watchWithState(storage, info.namespace(), object -> {
         if (filter.test(object)) {
           stream.send("ADDED", object);
         }
