@@ -567,6 +567,17 @@ public abstract class KubectlSuite {
   }
 
   @Test
+  @DisplayName("a malformed body is refused with 400 and the decoder's message")
+  void malformedBody() {
+    Path body = file("malformed.json", "{\"apiVersion\": \"v1\", \"kind\": ");
+    Tool.Result result = kubectl.run("create", "--raw",
+        "/api/v1/namespaces/" + ns + "/configmaps", "-f", body.toString());
+    assertNotEquals(0, result.exitCode());
+    assertContains("Error from server (BadRequest)", result.stderr());
+    assertContains("json parse error: unexpected end of JSON input", result.stderr());
+  }
+
+  @Test
   @DisplayName("a wrong token is refused with 401 Unauthorized")
   void wrongToken() throws IOException {
     String config = Files.readString(kubeconfig());
