@@ -357,7 +357,8 @@ final class ApiServer {
     return method.name().toLowerCase(Locale.ROOT);
   }
 
-  private static boolean isTrue(String value) {
+  /** Query flags are true as "true" or "1", as the API server parses them. */
+  static boolean isTrue(String value) {
     return value != null && (value.equals("true") || value.equals("1"));
   }
 
@@ -932,7 +933,8 @@ final class ApiServer {
     return new Registry.DeleteOptions(policy, grace, uid, resourceVersion, dryRun, orphan);
   }
 
-  private static Long parseLong(String value, String name) {
+  /** An integer query parameter, or null when absent; 400 when it is not a number. */
+  static Long parseLong(String value, String name) {
     if (value == null || value.isEmpty()) {
       return null;
     }

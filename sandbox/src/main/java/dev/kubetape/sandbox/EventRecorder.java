@@ -42,17 +42,11 @@ final class EventRecorder {
     ObjectNode involved = involvedObject(object, fieldPath);
     String key = namespace + "|" + involved + "|" + component + "|" + type + "|" + reason + "|" + message;
     Instant now = registry.now();
-    String existing = recorded.get(key);
-    if (existing != null) {
-      ObjectNode current = registry.store().get(coreEvents, namespace, existing);
-      if (current != null) {
-        ObjectNode updated = current.deepCopy();
-        updated.put("count", current.path("count").asInt(1) + 1);
-        updated.put("lastTimestamp", Json.time(now));
-        registry.update(coreEvents, namespace, existing, updated, null,
-            Registry.WriteOptions.of(managerFor(component)));
-        return;
-      }
+    if (repeat(key, namespace, component, updated -> {
+      updated.put("count", updated.path("count").asInt(1) + 1);
+      updated.put("lastTimestamp", Json.time(now));
+    })) {
+      return;
     }
     ObjectNode event = Json.object();
     event.put("kind", "Event");
@@ -92,18 +86,12 @@ final class EventRecorder {
     ObjectNode regarding = involvedObject(object, null);
     String key = "new|" + namespace + "|" + regarding + "|" + controller + "|" + type + "|" + reason
         + "|" + action + "|" + note;
-    String existing = recorded.get(key);
-    if (existing != null) {
-      ObjectNode current = registry.store().get(coreEvents, namespace, existing);
-      if (current != null) {
-        ObjectNode updated = current.deepCopy();
-        ObjectNode series = Json.with(updated, "series");
-        series.put("count", series.path("count").asInt(1) + 1);
-        series.put("lastObservedTime", Json.microTime(now));
-        registry.update(coreEvents, namespace, existing, updated, null,
-            Registry.WriteOptions.of(managerFor(controller)));
-        return;
-      }
+    if (repeat(key, namespace, controller, updated -> {
+      ObjectNode series = Json.with(updated, "series");
+      series.put("count", series.path("count").asInt(1) + 1);
+      series.put("lastObservedTime", Json.microTime(now));
+    })) {
+      return;
     }
     ObjectNode event = Json.object();
     event.put("kind", "Event");
@@ -125,6 +113,21 @@ final class EventRecorder {
     event.put("reportingInstance", instance);
     registry.create(coreEvents, namespace, event, Registry.WriteOptions.of(managerFor(controller)));
     recorded.put(key, name);
+  }
+
+  /** Counts a repeat on the event recorded under {@code key}; false when there is none yet. */
+  private boolean repeat(String key, String namespace, String component,
+      java.util.function.Consumer<ObjectNode> count) {
+    String existing = recorded.get(key);
+    ObjectNode current = existing == null ? null : registry.store().get(coreEvents, namespace, existing);
+    if (current == null) {
+      return false;
+    }
+    ObjectNode updated = current.deepCopy();
+    count.accept(updated);
+    registry.update(coreEvents, namespace, existing, updated, null,
+        Registry.WriteOptions.of(managerFor(component)));
+    return true;
   }
 
   private static long nanos(Instant instant) {

@@ -113,20 +113,10 @@ final class ObjectStore {
   synchronized ObjectNode update(ResourceType type, ObjectNode object, String expectedVersion) {
     String namespace = Json.text(object, "metadata", "namespace");
     String name = Json.text(object, "metadata", "name");
-    NavigableMap<String, ObjectNode> byKey = objects.get(type);
-    String key = key(namespace, name);
-    ObjectNode current = byKey == null ? null : byKey.get(key);
-    if (current == null) {
-      throw ApiException.notFound(type, name);
-    }
-    if (expectedVersion != null
-        && !expectedVersion.equals(Json.text(current, "metadata", "resourceVersion"))) {
-      throw ApiException.conflict(type, name,
-          "the object has been modified; please apply your changes to the latest version and try again");
-    }
+    ObjectNode current = current(type, namespace, name, expectedVersion);
     long next = ++revision;
     ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(next));
-    byKey.put(key, object);
+    objects.get(type).put(key(namespace, name), object);
     publish(new Change("MODIFIED", type, object, current, next));
     return object;
   }
@@ -134,9 +124,20 @@ final class ObjectStore {
   /** Removes an object if its resourceVersion still matches (when given); returns it as deleted. */
   synchronized ObjectNode delete(ResourceType type, String namespace, String name,
       String expectedVersion) {
+    ObjectNode current = current(type, namespace, name, expectedVersion);
+    objects.get(type).remove(key(namespace, name));
+    long next = ++revision;
+    // A watch sees the deleted object at the revision of its deletion, as etcd reports it.
+    ObjectNode deleted = current.deepCopy();
+    ((ObjectNode) deleted.get("metadata")).put("resourceVersion", Long.toString(next));
+    publish(new Change("DELETED", type, deleted, current, next));
+    return deleted;
+  }
+
+  /** The stored object a write replaces: 404 when missing, 409 when its version moved on. */
+  private ObjectNode current(ResourceType type, String namespace, String name, String expectedVersion) {
     NavigableMap<String, ObjectNode> byKey = objects.get(type);
-    String key = key(namespace, name);
-    ObjectNode current = byKey == null ? null : byKey.get(key);
+    ObjectNode current = byKey == null ? null : byKey.get(key(namespace, name));
     if (current == null) {
       throw ApiException.notFound(type, name);
     }
@@ -145,13 +146,7 @@ final class ObjectStore {
       throw ApiException.conflict(type, name,
           "the object has been modified; please apply your changes to the latest version and try again");
     }
-    byKey.remove(key);
-    long next = ++revision;
-    // A watch sees the deleted object at the revision of its deletion, as etcd reports it.
-    ObjectNode deleted = current.deepCopy();
-    ((ObjectNode) deleted.get("metadata")).put("resourceVersion", Long.toString(next));
-    publish(new Change("DELETED", type, deleted, current, next));
-    return deleted;
+    return current;
   }
 
   /** Listens to every change from now on. */

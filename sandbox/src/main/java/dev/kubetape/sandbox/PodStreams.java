@@ -46,7 +46,7 @@ final class PodStreams {
   void logs(HttpServerRequest request, RequestInfo info) {
     ObjectNode pod = registry.get(pods, info.namespace(), info.name());
     String container = container(pod, request.getParam("container"));
-    boolean previous = isTrue(request.getParam("previous"));
+    boolean previous = ApiServer.isTrue(request.getParam("previous"));
     String uid = Json.text(pod, "metadata", "uid");
     ContainerRuntime.Run run = previous ? runtime.previous(uid, container) : runtime.current(uid, container);
     if (run == null) {
@@ -57,13 +57,13 @@ final class PodStreams {
       throw ApiException.badRequest("container \"" + container + "\" in pod \"" + info.name()
           + "\" is waiting to start: " + waitingReason(pod, container));
     }
-    boolean timestamps = isTrue(request.getParam("timestamps"));
-    Long tail = longParam(request, "tailLines");
-    Long since = longParam(request, "sinceSeconds");
-    Long limitBytes = longParam(request, "limitBytes");
+    boolean timestamps = ApiServer.isTrue(request.getParam("timestamps"));
+    Long tail = ApiServer.parseLong(request.getParam("tailLines"), "tailLines");
+    Long since = ApiServer.parseLong(request.getParam("sinceSeconds"), "sinceSeconds");
+    Long limitBytes = ApiServer.parseLong(request.getParam("limitBytes"), "limitBytes");
     Instant sinceTime = since != null ? registry.now().minusSeconds(since)
         : request.getParam("sinceTime") != null ? Instant.parse(request.getParam("sinceTime")) : null;
-    boolean follow = isTrue(request.getParam("follow")) && !previous;
+    boolean follow = ApiServer.isTrue(request.getParam("follow")) && !previous;
 
     HttpServerResponse response = request.response();
     response.putHeader("Content-Type", "text/plain");
@@ -208,7 +208,7 @@ final class PodStreams {
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       throw ApiException.badRequest("Upgrade request required");
     }
-    boolean stdin = isTrue(request.getParam("stdin"));
+    boolean stdin = ApiServer.isTrue(request.getParam("stdin"));
     request.toWebSocket().onSuccess(socket -> {
       boolean v5 = "v5.channel.k8s.io".equals(socket.subProtocol());
       ExecCommands.Session session = ExecCommands.start(command, pod, container, registry,
@@ -279,21 +279,5 @@ final class PodStreams {
     ObjectNode details = status.putObject("details");
     details.putArray("causes").addObject().put("reason", "ExitCode").put("message", Integer.toString(code));
     return status;
-  }
-
-  private static boolean isTrue(String value) {
-    return value != null && (value.equals("true") || value.equals("1"));
-  }
-
-  private static Long longParam(HttpServerRequest request, String name) {
-    String value = request.getParam(name);
-    if (value == null || value.isEmpty()) {
-      return null;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("invalid " + name + ": " + value);
-    }
   }
 }

@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +45,7 @@ public abstract class KubectlSuite {
   @BeforeEach
   void createNamespace(TestInfo test) {
     kubectl = new Tool(kubectlBinary(), kubeconfig(), upstream().folder());
-    String method = test.getTestMethod().map(m -> m.getName()).orElse("test")
-        .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    ns = "kt-" + method.substring(0, Math.min(40, method.length())) + "-"
-        + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    ns = TestNamespace.name(test);
     kubectl.run("create", "namespace", ns).ok();
   }
 

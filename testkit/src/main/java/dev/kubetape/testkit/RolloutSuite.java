@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,9 +24,7 @@ public abstract class RolloutSuite {
   @BeforeEach
   void createNamespace(TestInfo test) {
     kubectl = new Tool(KubeTools.kubectl(), upstream().upstream().kubeconfig(), upstream().folder());
-    String method = test.getTestMethod().map(m -> m.getName()).orElse("test")
-        .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    ns = "kt-" + method + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    ns = TestNamespace.name(test);
     kubectl.run("create", "namespace", ns).ok();
   }
 
