@@ -1,0 +1,342 @@
+package dev.kubetape.recorder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive's memory: an append-only log of records in segment files. A record counts as
+ * recorded once it is fsynced; {@link #append} completes then, never before. Appends are
+ * grouped: one writer thread writes whatever has queued and forces it to disk at most every
+ * {@code syncInterval}, so thousands of records share one fsync.
+ *
+ * <p>Storage layout, one folder:
+ * <pre>
+ *   00000000000000000000.seg     segment files, named by the journal position of their
+ *   00000000000067108864.seg     first record (20 digits), rolled at about 64 MiB
+ *
+ *   record := length u32 (big-endian, bytes of payload)
+ *             crc32c u32 (of payload)
+ *             payload    (length bytes)
+ * </pre>
+ * A position is the byte offset of a record in the whole journal, so it orders records and
+ * names where a reader (the Lucene index) has got to. At open, a torn or corrupt tail of the
+ * last segment (a crash mid-write) is cut off, with a warning that says how many bytes.
+ */
+final class Journal implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(Journal.class);
+
+  static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+  static final int HEADER_BYTES = 8;
+  /** No record is bigger than this; a larger length in a header means corruption. */
+  static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+  /** One record as read back: where it is and what it holds. */
+  record Entry(long position, byte[] payload) {}
+
+  private record Pending(byte[] payload, CompletableFuture<Long> done) {}
+
+  private final Path folder;
+  private final Duration syncInterval;
+  private final long segmentBytes;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  /** Segment start position to file; read by any thread, changed by the writer and retention. */
+  private final NavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+  private final Thread writer;
+  /** Owned by the writer thread. */
+  private FileChannel channel;
+  private long segmentStart;
+  private long end;
+  private volatile long durable;
+  private volatile boolean closed;
+  private volatile IOException failure;
+
+  private Journal(Path folder, Duration syncInterval, long segmentBytes) throws IOException {
+    this.folder = folder;
+    this.syncInterval = syncInterval;
+    this.segmentBytes = segmentBytes;
+    Files.createDirectories(folder);
+    try (Stream<Path> files = Files.list(folder)) {
+      files.filter(f -> f.getFileName().toString().matches("\\d{20}\\.seg"))
+          .forEach(f -> segments.put(startOf(f), f));
+    }
+    if (segments.isEmpty()) {
+      segments.put(0L, segmentPath(0));
+      Files.createFile(segmentPath(0));
+    }
+    segmentStart = segments.lastKey();
+    end = segmentStart + recover(segments.lastEntry().getValue());
+    durable = end;
+    channel = FileChannel.open(segments.lastEntry().getValue(), StandardOpenOption.WRITE);
+    channel.position(end - segmentStart);
+    writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
+  }
+
+  /** Opens (or creates) the journal in {@code folder}, cutting off a torn tail. */
+  static Journal open(Path folder, Duration syncInterval) throws IOException {
+    return new Journal(folder, syncInterval, DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** As {@link #open(Path, Duration)}, rolling to a new segment at about {@code segmentBytes}. */
+  static Journal open(Path folder, Duration syncInterval, long segmentBytes) throws IOException {
+    return new Journal(folder, syncInterval, segmentBytes);
+  }
+
+  private static long startOf(Path segment) {
+    String name = segment.getFileName().toString();
+    return Long.parseLong(name.substring(0, name.length() - ".seg".length()));
+  }
+
+  private Path segmentPath(long start) {
+    return folder.resolve(String.format("%020d.seg", start));
+  }
+
+  /** Checks every record of the last segment; cuts the file after the last good one. */
+  private static long recover(Path segment) throws IOException {
+    long size = Files.size(segment);
+    long good = 0;
+    try (FileChannel in = FileChannel.open(segment, StandardOpenOption.READ)) {
+      while (true) {
+        byte[] payload = readAt(in, good, size);
+        if (payload == null) {
+          break;
+        }
+        good += HEADER_BYTES + payload.length;
+      }
+    }
+    if (good < size) {
+      logger.warn("the journal segment {} ends in {} bytes that are not a whole, intact record"
+          + " (a crash while writing); cutting them off. Nothing acknowledged is lost: records"
+          + " count as recorded only once fsynced.", segment, size - good);
+      try (FileChannel out = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+        out.truncate(good);
+        out.force(true);
+      }
+    }
+    return good;
+  }
+
+  /** The record at {@code offset} of a segment, or null when none is whole and intact there. */
+  private static byte[] readAt(FileChannel in, long offset, long size) throws IOException {
+    if (offset + HEADER_BYTES > size) {
+      return null;
+    }
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    in.read(header, offset);
+    header.flip();
+    int length = header.getInt();
+    int crc = header.getInt();
+    if (length < 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > size) {
+      return null;
+    }
+    ByteBuffer payload = ByteBuffer.allocate(length);
+    while (payload.hasRemaining()) {
+      if (in.read(payload, offset + HEADER_BYTES + payload.position()) < 0) {
+        return null;
+      }
+    }
+    byte[] bytes = payload.array();
+    CRC32C check = new CRC32C();
+    check.update(bytes);
+    return (int) check.getValue() == crc ? bytes : null;
+  }
+
+  /**
+   * Queues a record; the future completes with its position once it is on disk, or fails when
+   * it could not be written (disk full, closed journal). A failed record is not in the journal.
+   */
+  CompletableFuture<Long> append(byte[] payload) {
+    if (payload.length > MAX_RECORD_BYTES) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "a journal record is limited to " + MAX_RECORD_BYTES + " bytes, not " + payload.length));
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("the journal is closed"));
+      return done;
+    }
+    queue.add(new Pending(payload, done));
+    return done;
+  }
+
+  /** The position after the last record known to be on disk. */
+  long durablePosition() {
+    return durable;
+  }
+
+  /** The last write failure, or null while writes succeed (e.g. the disk is full). */
+  IOException failure() {
+    return failure;
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    long lastSync = System.nanoTime();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        // Group commit: wait out the rest of the sync interval so that one fsync covers all
+        // that arrives meanwhile.
+        long wait = syncInterval.toNanos() - (System.nanoTime() - lastSync);
+        if (wait > 0 && !closed) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        batch.add(first);
+        queue.drainTo(batch);
+        write(batch);
+        lastSync = System.nanoTime();
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) {
+    List<Long> positions = new ArrayList<>(batch.size());
+    long start = end;
+    try {
+      for (Pending pending : batch) {
+        if (end - segmentStart + HEADER_BYTES + pending.payload().length > segmentBytes
+            && end > segmentStart) {
+          roll();
+        }
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + pending.payload().length)
+            .order(ByteOrder.BIG_ENDIAN);
+        CRC32C crc = new CRC32C();
+        crc.update(pending.payload());
+        frame.putInt(pending.payload().length).putInt((int) crc.getValue()).put(pending.payload());
+        frame.flip();
+        while (frame.hasRemaining()) {
+          channel.write(frame);
+        }
+        positions.add(end);
+        end += HEADER_BYTES + pending.payload().length;
+      }
+      channel.force(false);
+      durable = end;
+      if (failure != null) {
+        logger.info("the journal writes again after {}", failure.getMessage());
+        failure = null;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).done().complete(positions.get(i));
+      }
+    } catch (IOException e) {
+      // Nothing of this batch counts: cut what was written, so no half-recorded batch stays.
+      failure = e;
+      try {
+        if (start >= segmentStart) {
+          channel.truncate(start - segmentStart);
+          channel.position(start - segmentStart);
+          end = start;
+        }
+      } catch (IOException ignored) {
+        // The next open cuts a torn tail anyway.
+      }
+      for (Pending pending : batch) {
+        pending.done().completeExceptionally(e);
+      }
+    }
+  }
+
+  private void roll() throws IOException {
+    channel.force(false);
+    channel.close();
+    segmentStart = end;
+    Path next = segmentPath(segmentStart);
+    channel = FileChannel.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    segments.put(segmentStart, next);
+  }
+
+  /**
+   * Reads the records from {@code from} (a position, or 0) up to the durable end, in order,
+   * handing each to {@code consumer}; returns the position after the last one read. Safe while
+   * the journal is being written, and on a journal that another process writes.
+   */
+  long read(long from, java.util.function.Consumer<Entry> consumer) {
+    long at = from;
+    try {
+      for (var segment : segments.entrySet()) {
+        long start = segment.getKey();
+        Long next = segments.higherKey(start);
+        if (next != null && next <= at) {
+          continue;
+        }
+        if (!Files.exists(segment.getValue())) {
+          continue;
+        }
+        try (FileChannel in = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+          long size = in.size();
+          long offset = Math.max(0, at - start);
+          while (true) {
+            byte[] payload = readAt(in, offset, size);
+            if (payload == null) {
+              break;
+            }
+            consumer.accept(new Entry(start + offset, payload));
+            offset += HEADER_BYTES + payload.length;
+            at = start + offset;
+          }
+        }
+      }
+      return at;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the journal in " + folder, e);
+    }
+  }
+
+  /** Segment files with their start positions, oldest first. */
+  NavigableMap<Long, Path> segments() {
+    return new ConcurrentSkipListMap<>(segments);
+  }
+
+  /** Deletes whole segments that end at or before {@code position} (never the current one). */
+  void deleteSegmentsBefore(long position) throws IOException {
+    for (var segment : segments.entrySet()) {
+      Long next = segments.higherKey(segment.getKey());
+      if (next == null || next > position) {
+        return;
+      }
+      Files.deleteIfExists(segment.getValue());
+      segments.remove(segment.getKey());
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    try {
+      writer.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.force(true);
+    channel.close();
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      left.done().completeExceptionally(new IllegalStateException("the journal is closed"));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.kubetape.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  @TempDir
+  Path folder;
+
+  private static List<String> readAll(Journal journal) {
+    List<String> texts = new ArrayList<>();
+    journal.read(0, entry -> texts.add(new String(entry.payload(), StandardCharsets.UTF_8)));
+    return texts;
+  }
+
+  @Test
+  @DisplayName("appended records come back in order, at increasing positions, after a reopen")
+  void appendAndReadBack() throws Exception {
+    List<Long> positions = new ArrayList<>();
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(5))) {
+      List<CompletableFuture<Long>> appended = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        appended.add(journal.append(("record " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      for (CompletableFuture<Long> future : appended) {
+        positions.add(future.get());
+      }
+      assertEquals(journal.durablePosition(), positions.get(99) + Journal.HEADER_BYTES + "record 99".length());
+    }
+    for (int i = 1; i < positions.size(); i++) {
+      assertTrue(positions.get(i) > positions.get(i - 1));
+    }
+    try (Journal reopened = Journal.open(folder, Duration.ofMillis(5))) {
+      List<String> texts = readAll(reopened);
+      assertEquals(100, texts.size());
+      assertEquals("record 0", texts.get(0));
+      assertEquals("record 99", texts.get(99));
+      long next = reopened.append("after".getBytes(StandardCharsets.UTF_8)).get();
+      assertEquals(reopened.durablePosition() - Journal.HEADER_BYTES - 5, next);
+      assertEquals("after", readAll(reopened).get(100));
+    }
+  }
+
+  @Test
+  @DisplayName("a torn tail left by a crash is cut off at open, keeping every whole record")
+  void tornTailIsCut() throws Exception {
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(5))) {
+      journal.append("one".getBytes(StandardCharsets.UTF_8)).get();
+      journal.append("two".getBytes(StandardCharsets.UTF_8)).get();
+    }
+    Path segment = folder.resolve(String.format("%020d.seg", 0));
+    long whole = Files.size(segment);
+    // A crash in the middle of a third record: its header and half its payload.
+    try (FileChannel out = FileChannel.open(segment, StandardOpenOption.APPEND)) {
+      out.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 10, 1, 2, 3, 4, 'h', 'a'}));
+    }
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(5))) {
+      assertEquals(List.of("one", "two"), readAll(journal));
+      assertEquals(whole, Files.size(segment));
+      assertEquals(whole, journal.durablePosition());
+    }
+  }
+
+  @Test
+  @DisplayName("a record whose checksum does not match ends the readable journal there")
+  void corruptRecordIsCut() throws Exception {
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(5))) {
+      journal.append("good".getBytes(StandardCharsets.UTF_8)).get();
+      journal.append("flipped".getBytes(StandardCharsets.UTF_8)).get();
+    }
+    Path segment = folder.resolve(String.format("%020d.seg", 0));
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length - 1] ^= 0x01;
+    Files.write(segment, bytes);
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(5))) {
+      assertEquals(List.of("good"), readAll(journal));
+    }
+  }
+
+  @Test
+  @DisplayName("segments roll at their size limit, are read across, and old ones can be dropped")
+  void segmentsRollAndRetire() throws Exception {
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(1), 100)) {
+      for (int i = 0; i < 20; i++) {
+        journal.append(("record-" + i).getBytes(StandardCharsets.UTF_8)).get();
+      }
+      assertTrue(journal.segments().size() > 3, "segments: " + journal.segments());
+      assertEquals(20, readAll(journal).size());
+      long third = new ArrayList<>(journal.segments().keySet()).get(2);
+      journal.deleteSegmentsBefore(third);
+      assertEquals(third, journal.segments().firstKey());
+      List<String> left = readAll(journal);
+      assertTrue(left.size() < 20 && left.get(left.size() - 1).equals("record-19"), left.toString());
+    }
+  }
+
+  @Test
+  @DisplayName("records appended together share one fsync and all complete")
+  void groupCommit() throws IOException {
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(50))) {
+      List<CompletableFuture<Long>> appended = new ArrayList<>();
+      for (int i = 0; i < 5000; i++) {
+        appended.add(journal.append(new byte[100]));
+      }
+      CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();
+      assertEquals(5000L * (100 + Journal.HEADER_BYTES), journal.durablePosition());
+    }
+  }
+}
