@@ -276,6 +276,11 @@ final class Journal implements AutoCloseable {
    * the journal is being written, and on a journal that another process writes.
    */
   long read(long from, java.util.function.Consumer<Entry> consumer) {
+    return read(folder, segments, from, consumer);
+  }
+
+  private static long read(Path folder, NavigableMap<Long, Path> segments, long from,
+      java.util.function.Consumer<Entry> consumer) {
     long at = from;
     try {
       for (var segment : segments.entrySet()) {
@@ -305,6 +310,21 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the journal in " + folder, e);
     }
+  }
+
+  /**
+   * Reads a journal folder without opening it for writing (no recovery, no writer): for readers
+   * beside a live writer, or of a copied archive. Stops at the first incomplete record.
+   */
+  static long readOnly(Path folder, long from, java.util.function.Consumer<Entry> consumer) {
+    NavigableMap<Long, Path> found = new ConcurrentSkipListMap<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      files.filter(f -> f.getFileName().toString().matches("\\d{20}\\.seg"))
+          .forEach(f -> found.put(startOf(f), f));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list the journal in " + folder, e);
+    }
+    return read(folder, found, from, consumer);
   }
 
   /** Segment files with their start positions, oldest first. */

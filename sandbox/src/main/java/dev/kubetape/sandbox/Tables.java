@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,7 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -27,26 +32,34 @@ import java.util.regex.Pattern;
  *
  * <p>The real server prints internal types with the handlers of
  * {@code pkg/printers/internalversion}, always asking for the wide columns (kubectl hides the
- * priority-1 ones itself unless {@code -o wide}); resources without a handler get the
- * apiserver's default table of Name and Created At. Here the cells are computed from the
- * served v1 JSON instead, so where the internal type differs from v1 (a renamed field, a
- * default the decoder applies) the v1 field is read the way conversion would fill it.
+ * priority-1 ones itself unless {@code -o wide}). Some registries use the apiserver's default
+ * table of Name and Created At instead, though a printer exists or could: Role, ClusterRole,
+ * LimitRange, CSIStorageCapacity and CustomResourceDefinition, and every kind here without a
+ * printer. Here the cells are computed from the served v1 JSON instead, so where the internal
+ * type differs from v1 (a renamed field, a default the decoder applies) the v1 field is read the
+ * way decoding and conversion would fill it.
+ *
+ * <p>This class holds the table itself, the helpers every printer shares, and the printers of
+ * the core and workload kinds; {@link MorePrinters} holds those of the cluster-level APIs
+ * (networking, RBAC, storage, admission, autoscaling and the rest).
  *
  * <p>Column descriptions come from the OpenAPI field descriptions, which are generated from the
  * same Go comments as the {@code SwaggerDoc()} the real printers use. A few columns are
  * described by API versions the server no longer serves (extensions/v1beta1, apps/v1beta1,
- * discovery.k8s.io/v1beta1), whose comments have since changed; those texts are kept here as
- * the server sends them.
+ * discovery.k8s.io/v1beta1, ...), whose comments have since changed; those texts are kept as
+ * the server sends them. Printers are built on first use, so a table of pods never parses the
+ * storage API's OpenAPI document.
  */
 final class Tables {
   private static final String TABLE_VERSION = "meta.k8s.io/v1";
   private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
   private static final DateTimeFormatter RFC_3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-  private static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
   private static final String CORE = "io.k8s.api.core.v1.";
   private static final String APPS = "io.k8s.api.apps.v1.";
+  private static final String BATCH = "io.k8s.api.batch.v1.";
   private static final String DISCOVERY = "io.k8s.api.discovery.v1.";
+  private static final String DEFAULT_TABLE = "default";
 
   // Descriptions from SwaggerDoc() of API versions the OpenAPI documents no longer describe.
   private static final String EXTENSIONS_V1BETA1_REPLICA_SET_SELECTOR = "Selector is a label"
@@ -58,6 +71,14 @@ final class Tables {
   private static final String EXTENSIONS_V1BETA1_DEPLOYMENT_SELECTOR = "Label selector for pods."
       + " Existing ReplicaSets whose pods are selected by this will be the ones affected by this"
       + " deployment.";
+  private static final String EXTENSIONS_V1BETA1_DAEMON_SET_READY = "The number of nodes that"
+      + " should be running the daemon pod and have one or more of the daemon pod running and"
+      + " ready.";
+  private static final String EXTENSIONS_V1BETA1_DAEMON_SET_SELECTOR = "A label query over pods"
+      + " that are managed by the daemon set. Must match in order to be controlled. If empty,"
+      + " defaulted to labels on Pod template. More info:"
+      + " https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
+      + "#label-selectors";
   private static final String APPS_V1BETA1_REVISION =
       "revision indicates the revision of the state represented by Data.";
   private static final String DISCOVERY_V1BETA1_ADDRESS_TYPE = "addressType specifies the type of"
@@ -88,104 +109,266 @@ final class Tables {
   }
 
   /** One row's cells, and the conditions the printer attaches (only finished pods have any). */
-  private record Row(ArrayNode cells, ArrayNode conditions) {}
+  record Row(ArrayNode cells, ArrayNode conditions) {
+    /** A row of cells as a Go printer appends them: strings, int64s and bools. */
+    static Row of(Object... values) {
+      return new Row(Tables.cells(values), null);
+    }
+  }
 
-  private record Printer(List<Column> columns, BiFunction<ObjectNode, Instant, Row> row) {}
+  /**
+   * A kind's columns and how one object fills them.
+   *
+   * @param listOrder the order the printer sorts a list into before printing, or null to keep
+   *     the list's own (only FlowSchemas are sorted)
+   */
+  record Printer(List<Column> columns, BiFunction<ObjectNode, Instant, Row> row,
+      Comparator<ObjectNode> listOrder) {
+    Printer(List<Column> columns, BiFunction<ObjectNode, Instant, Row> row) {
+      this(columns, row, null);
+    }
+  }
 
-  private final OpenApi openApi;
-  private final Map<String, Printer> printers = new HashMap<>();
-  private final List<Column> defaultColumns;
+  /**
+   * Builds column definitions, taking descriptions from the OpenAPI document of the
+   * group-version that describes the field.
+   */
+  static final class Columns {
+    private static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+    private final OpenApi openApi;
+
+    Columns(OpenApi openApi) {
+      this.openApi = openApi;
+    }
+
+    Column name() {
+      return new Column("Name", "string", "name", meta("name"), 0);
+    }
+
+    Column age() {
+      return column("Age", meta("creationTimestamp"));
+    }
+
+    String meta(String field) {
+      return described("", "v1", OBJECT_META, field);
+    }
+
+    /** The description of a schema's field, e.g. ("apps", "v1", "io.k8s.api.apps.v1.X", "y"). */
+    String described(String group, String version, String schemaName, String field) {
+      Schema schema = openApi.named(group, version, schemaName);
+      Schema property = schema == null ? null : schema.property(field);
+      String description = property == null ? null : property.description();
+      if (description == null) {
+        throw new IllegalStateException("the OpenAPI document of "
+            + (group.isEmpty() ? version : group + "/" + version) + " does not describe "
+            + schemaName + "." + field + ", which a table column takes its description from");
+      }
+      return description;
+    }
+
+    static Column column(String name, String description) {
+      return new Column(name, "string", "", description, 0);
+    }
+
+    static Column wide(String name, String description) {
+      return new Column(name, "string", "", description, 1);
+    }
+
+    /** A column of another type than string: "integer", "boolean". */
+    static Column typed(String name, String type, String description) {
+      return new Column(name, type, "", description, 0);
+    }
+  }
+
+  private final Columns columns;
+  private final Map<String, Supplier<Printer>> registered = new HashMap<>();
+  // Built on first use: describing a kind's columns parses its group's OpenAPI document.
+  private final Map<String, Printer> printers = new ConcurrentHashMap<>();
 
   Tables(OpenApi openApi) {
-    this.openApi = openApi;
-    Column name = new Column("Name", "string", "name", meta("name"), 0);
-    Column age = column("Age", meta("creationTimestamp"));
-    defaultColumns = List.of(name, new Column("Created At", "date", "",
-        meta("creationTimestamp"), 0));
+    columns = new Columns(openApi);
+    registerCore();
+    registerWorkloads();
+    MorePrinters.register(columns, registered::put);
+  }
 
-    printers.put("/Pod", new Printer(List.of(name,
-        column("Ready", "The aggregate readiness state of this pod for accepting traffic."),
-        column("Status", "The aggregate status of the containers in this pod."),
-        column("Restarts", "The number of times the containers in this pod have been restarted"
-            + " and when the last container in this pod has restarted."),
-        age,
-        wide("IP", core("PodStatus", "podIP")),
-        wide("Node", core("PodSpec", "nodeName")),
-        wide("Nominated Node", core("PodStatus", "nominatedNodeName")),
-        wide("Readiness Gates", core("PodSpec", "readinessGates"))), PodRow::of));
-    printers.put("/Namespace", new Printer(List.of(name,
-        column("Status", "The status of the namespace"), age), Tables::namespace));
-    printers.put("/Service", new Printer(List.of(name,
-        column("Type", core("ServiceSpec", "type")),
-        column("Cluster-IP", core("ServiceSpec", "clusterIP")),
-        column("External-IP", core("ServiceSpec", "externalIPs")),
-        column("Port(s)", core("ServiceSpec", "ports")),
-        age,
-        wide("Selector", core("ServiceSpec", "selector"))), Tables::service));
-    printers.put("/ConfigMap", new Printer(List.of(name,
-        column("Data", core("ConfigMap", "data")), age), Tables::configMap));
-    printers.put("/Secret", new Printer(List.of(name,
-        column("Type", core("Secret", "type")),
-        column("Data", core("Secret", "data")), age), Tables::secret));
-    printers.put("/ServiceAccount", new Printer(List.of(name,
-        column("Secrets", core("ServiceAccount", "secrets")), age), Tables::serviceAccount));
-    List<Column> eventColumns = List.of(
-        column("Last Seen", core("Event", "lastTimestamp")),
-        column("Type", core("Event", "type")),
-        column("Reason", core("Event", "reason")),
-        column("Object", core("Event", "involvedObject")),
-        wide("Subobject", core("ObjectReference", "fieldPath")),
-        wide("Source", core("Event", "source")),
-        column("Message", core("Event", "message")),
-        wide("First Seen", core("Event", "firstTimestamp")),
-        wide("Count", core("Event", "count")),
-        new Column("Name", "string", "name", meta("name"), 1));
-    printers.put("/Event", new Printer(eventColumns, EventRow.CORE_V1::row));
-    printers.put("events.k8s.io/Event", new Printer(eventColumns, EventRow.EVENTS_V1::row));
-    printers.put("/Node", new Printer(List.of(name,
-        column("Status", "The status of the node"),
-        column("Roles", "The roles of the node"),
-        age,
-        column("Version", core("NodeSystemInfo", "kubeletVersion")),
-        wide("Internal-IP", core("NodeStatus", "addresses")),
-        wide("External-IP", core("NodeStatus", "addresses")),
-        wide("OS-Image", core("NodeSystemInfo", "osImage")),
-        wide("Kernel-Version", core("NodeSystemInfo", "kernelVersion")),
-        wide("Container-Runtime", core("NodeSystemInfo", "containerRuntimeVersion"))),
+  private void registerCore() {
+    Columns c = columns;
+    registered.put("/Pod", () -> new Printer(List.of(c.name(),
+        Columns.column("Ready", "The aggregate readiness state of this pod for accepting traffic."),
+        Columns.column("Status", "The aggregate status of the containers in this pod."),
+        Columns.column("Restarts", "The number of times the containers in this pod have been"
+            + " restarted and when the last container in this pod has restarted."),
+        c.age(),
+        Columns.wide("IP", core("PodStatus", "podIP")),
+        Columns.wide("Node", core("PodSpec", "nodeName")),
+        Columns.wide("Nominated Node", core("PodStatus", "nominatedNodeName")),
+        Columns.wide("Readiness Gates", core("PodSpec", "readinessGates"))), PodRow::of));
+    registered.put("/Namespace", () -> new Printer(List.of(c.name(),
+        Columns.column("Status", "The status of the namespace"), c.age()), Tables::namespace));
+    registered.put("/Service", () -> new Printer(List.of(c.name(),
+        Columns.column("Type", core("ServiceSpec", "type")),
+        Columns.column("Cluster-IP", core("ServiceSpec", "clusterIP")),
+        Columns.column("External-IP", core("ServiceSpec", "externalIPs")),
+        Columns.column("Port(s)", core("ServiceSpec", "ports")),
+        c.age(),
+        Columns.wide("Selector", core("ServiceSpec", "selector"))), Tables::service));
+    registered.put("/ConfigMap", () -> new Printer(List.of(c.name(),
+        Columns.column("Data", core("ConfigMap", "data")), c.age()), Tables::configMap));
+    registered.put("/Secret", () -> new Printer(List.of(c.name(),
+        Columns.column("Type", core("Secret", "type")),
+        Columns.column("Data", core("Secret", "data")), c.age()), Tables::secret));
+    registered.put("/ServiceAccount", () -> new Printer(List.of(c.name(),
+        Columns.column("Secrets", core("ServiceAccount", "secrets")), c.age()),
+        Tables::serviceAccount));
+    registered.put("/Event", () -> new Printer(eventColumns(), EventRow.CORE_V1::row));
+    registered.put("events.k8s.io/Event", () -> new Printer(eventColumns(),
+        EventRow.EVENTS_V1::row));
+    registered.put("/Node", () -> new Printer(List.of(c.name(),
+        Columns.column("Status", "The status of the node"),
+        Columns.column("Roles", "The roles of the node"),
+        c.age(),
+        Columns.column("Version", core("NodeSystemInfo", "kubeletVersion")),
+        Columns.wide("Internal-IP", core("NodeStatus", "addresses")),
+        Columns.wide("External-IP", core("NodeStatus", "addresses")),
+        Columns.wide("OS-Image", core("NodeSystemInfo", "osImage")),
+        Columns.wide("Kernel-Version", core("NodeSystemInfo", "kernelVersion")),
+        Columns.wide("Container-Runtime", core("NodeSystemInfo", "containerRuntimeVersion"))),
         Tables::node));
-    printers.put("apps/Deployment", new Printer(List.of(name,
-        column("Ready", "Number of the pod with ready state"),
-        column("Up-to-date", apps("DeploymentStatus", "updatedReplicas")),
-        column("Available", apps("DeploymentStatus", "availableReplicas")),
-        age,
-        wide("Containers", TEMPLATE_CONTAINERS),
-        wide("Images", TEMPLATE_IMAGES),
-        wide("Selector", EXTENSIONS_V1BETA1_DEPLOYMENT_SELECTOR)), Tables::deployment));
-    printers.put("apps/ReplicaSet", new Printer(List.of(name,
-        new Column("Desired", "integer", "", apps("ReplicaSetSpec", "replicas"), 0),
-        new Column("Current", "integer", "", apps("ReplicaSetStatus", "replicas"), 0),
-        new Column("Ready", "integer", "", apps("ReplicaSetStatus", "readyReplicas"), 0),
-        age,
-        wide("Containers", TEMPLATE_CONTAINERS),
-        wide("Images", TEMPLATE_IMAGES),
-        wide("Selector", EXTENSIONS_V1BETA1_REPLICA_SET_SELECTOR)), Tables::replicaSet));
-    printers.put("apps/ControllerRevision", new Printer(List.of(name,
-        column("Controller", "Controller of the object"),
-        column("Revision", APPS_V1BETA1_REVISION), age), Tables::controllerRevision));
-    printers.put("/ResourceQuota", new Printer(List.of(name,
-        column("Request", "Request represents a minimum amount of cpu/memory that a container"
-            + " may consume."),
-        column("Limit", "Limits control the maximum amount of cpu/memory that a container may"
-            + " use independent of contention on the node."),
-        age), Tables::resourceQuota));
-    printers.put("/Endpoints", new Printer(List.of(name,
-        column("Endpoints", core("Endpoints", "subsets")), age), Tables::endpoints));
-    printers.put("discovery.k8s.io/EndpointSlice", new Printer(List.of(name,
-        column("AddressType", DISCOVERY_V1BETA1_ADDRESS_TYPE),
-        column("Ports", DISCOVERY_V1BETA1_PORTS),
-        column("Endpoints", described("discovery.k8s.io", DISCOVERY + "EndpointSlice",
-            "endpoints")),
-        age), Tables::endpointSlice));
+    registered.put("/ResourceQuota", () -> new Printer(List.of(c.name(),
+        Columns.column("Request", "Request represents a minimum amount of cpu/memory that a"
+            + " container may consume."),
+        Columns.column("Limit", "Limits control the maximum amount of cpu/memory that a container"
+            + " may use independent of contention on the node."),
+        c.age()), Tables::resourceQuota));
+    registered.put("/Endpoints", () -> new Printer(List.of(c.name(),
+        Columns.column("Endpoints", core("Endpoints", "subsets")), c.age()), Tables::endpoints));
+    registered.put("discovery.k8s.io/EndpointSlice", () -> new Printer(List.of(c.name(),
+        Columns.column("AddressType", DISCOVERY_V1BETA1_ADDRESS_TYPE),
+        Columns.column("Ports", DISCOVERY_V1BETA1_PORTS),
+        Columns.column("Endpoints", c.described("discovery.k8s.io", "v1",
+            DISCOVERY + "EndpointSlice", "endpoints")),
+        c.age()), Tables::endpointSlice));
+    registered.put("/ComponentStatus", () -> new Printer(List.of(c.name(),
+        Columns.column("Status", "Status of the component conditions"),
+        Columns.column("Message", "Message of the component conditions"),
+        Columns.column("Error", "Error of the component conditions")), Tables::componentStatus));
+    registered.put("/PersistentVolume", () -> new Printer(List.of(c.name(),
+        Columns.column("Capacity", core("PersistentVolumeSpec", "capacity")),
+        Columns.column("Access Modes", core("PersistentVolumeSpec", "accessModes")),
+        Columns.column("Reclaim Policy",
+            core("PersistentVolumeSpec", "persistentVolumeReclaimPolicy")),
+        Columns.column("Status", core("PersistentVolumeStatus", "phase")),
+        Columns.column("Claim", core("PersistentVolumeSpec", "claimRef")),
+        Columns.column("StorageClass", "StorageClass of the pv"),
+        Columns.column("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
+        Columns.column("Reason", core("PersistentVolumeStatus", "reason")),
+        c.age(),
+        Columns.wide("VolumeMode", core("PersistentVolumeSpec", "volumeMode"))),
+        Tables::persistentVolume));
+    registered.put("/PersistentVolumeClaim", () -> new Printer(List.of(c.name(),
+        Columns.column("Status", core("PersistentVolumeClaimStatus", "phase")),
+        Columns.column("Volume", core("PersistentVolumeClaimSpec", "volumeName")),
+        Columns.column("Capacity", core("PersistentVolumeClaimStatus", "capacity")),
+        Columns.column("Access Modes", core("PersistentVolumeClaimStatus", "accessModes")),
+        Columns.column("StorageClass", "StorageClass of the pvc"),
+        Columns.column("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
+        c.age(),
+        Columns.wide("VolumeMode", core("PersistentVolumeClaimSpec", "volumeMode"))),
+        Tables::persistentVolumeClaim));
+  }
+
+  private List<Column> eventColumns() {
+    return List.of(
+        Columns.column("Last Seen", core("Event", "lastTimestamp")),
+        Columns.column("Type", core("Event", "type")),
+        Columns.column("Reason", core("Event", "reason")),
+        Columns.column("Object", core("Event", "involvedObject")),
+        Columns.wide("Subobject", core("ObjectReference", "fieldPath")),
+        Columns.wide("Source", core("Event", "source")),
+        Columns.column("Message", core("Event", "message")),
+        Columns.wide("First Seen", core("Event", "firstTimestamp")),
+        Columns.wide("Count", core("Event", "count")),
+        new Column("Name", "string", "name", columns.meta("name"), 1));
+  }
+
+  /** Pods' owners: the workload controllers and pod templates. */
+  private void registerWorkloads() {
+    Columns c = columns;
+    registered.put("apps/Deployment", () -> new Printer(List.of(c.name(),
+        Columns.column("Ready", "Number of the pod with ready state"),
+        Columns.column("Up-to-date", apps("DeploymentStatus", "updatedReplicas")),
+        Columns.column("Available", apps("DeploymentStatus", "availableReplicas")),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", EXTENSIONS_V1BETA1_DEPLOYMENT_SELECTOR)), Tables::deployment));
+    registered.put("apps/ReplicaSet", () -> new Printer(List.of(c.name(),
+        Columns.typed("Desired", "integer", apps("ReplicaSetSpec", "replicas")),
+        Columns.typed("Current", "integer", apps("ReplicaSetStatus", "replicas")),
+        Columns.typed("Ready", "integer", apps("ReplicaSetStatus", "readyReplicas")),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", EXTENSIONS_V1BETA1_REPLICA_SET_SELECTOR)), Tables::replicaSet));
+    registered.put("apps/ControllerRevision", () -> new Printer(List.of(c.name(),
+        Columns.column("Controller", "Controller of the object"),
+        Columns.column("Revision", APPS_V1BETA1_REVISION), c.age()),
+        Tables::controllerRevision));
+    registered.put("apps/DaemonSet", () -> new Printer(List.of(c.name(),
+        Columns.typed("Desired", "integer", apps("DaemonSetStatus", "desiredNumberScheduled")),
+        Columns.typed("Current", "integer", apps("DaemonSetStatus", "currentNumberScheduled")),
+        Columns.typed("Ready", "integer", EXTENSIONS_V1BETA1_DAEMON_SET_READY),
+        Columns.typed("Up-to-date", "integer", apps("DaemonSetStatus", "updatedNumberScheduled")),
+        Columns.typed("Available", "integer", apps("DaemonSetStatus", "numberAvailable")),
+        Columns.column("Node Selector", core("PodSpec", "nodeSelector")),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", EXTENSIONS_V1BETA1_DAEMON_SET_SELECTOR)), Tables::daemonSet));
+    registered.put("apps/StatefulSet", () -> new Printer(List.of(c.name(),
+        Columns.column("Ready", "Number of the pod with ready state"),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES)), Tables::statefulSet));
+    registered.put("/ReplicationController", () -> new Printer(List.of(c.name(),
+        Columns.typed("Desired", "integer", core("ReplicationControllerSpec", "replicas")),
+        Columns.typed("Current", "integer", core("ReplicationControllerStatus", "replicas")),
+        Columns.typed("Ready", "integer", core("ReplicationControllerStatus", "readyReplicas")),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", core("ReplicationControllerSpec", "selector"))),
+        Tables::replicationController));
+    registered.put("/PodTemplate", () -> new Printer(List.of(c.name(),
+        Columns.column("Containers", TEMPLATE_CONTAINERS),
+        Columns.column("Images", TEMPLATE_IMAGES),
+        Columns.column("Pod Labels", "The labels for the pod template.")), Tables::podTemplate));
+    registered.put("batch/Job", () -> new Printer(List.of(c.name(),
+        Columns.column("Status", "Status of the job."),
+        Columns.column("Completions", batch("JobStatus", "succeeded")),
+        Columns.column("Duration", "Time required to complete the job."),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", batch("JobSpec", "selector"))), Tables::job));
+    registered.put("batch/CronJob", () -> new Printer(List.of(c.name(),
+        Columns.column("Schedule", batch("CronJobSpec", "schedule")),
+        Columns.column("Timezone", batch("CronJobSpec", "timeZone")),
+        Columns.typed("Suspend", "boolean", batch("CronJobSpec", "suspend")),
+        Columns.typed("Active", "integer", batch("CronJobStatus", "active")),
+        Columns.column("Last Schedule", batch("CronJobStatus", "lastScheduleTime")),
+        c.age(),
+        Columns.wide("Containers", TEMPLATE_CONTAINERS),
+        Columns.wide("Images", TEMPLATE_IMAGES),
+        Columns.wide("Selector", batch("JobSpec", "selector"))), Tables::cronJob));
+    registered.put("policy/PodDisruptionBudget", () -> new Printer(List.of(c.name(),
+        Columns.column("Min Available", "The minimum number of pods that must be available."),
+        Columns.column("Max Unavailable", "The maximum number of pods that may be unavailable."),
+        Columns.typed("Allowed Disruptions", "integer",
+            "Calculated number of pods that may be disrupted at this time."),
+        c.age()), Tables::podDisruptionBudget));
   }
 
   /**
@@ -207,23 +390,34 @@ final class Tables {
           + " Invalid value: " + goQuote(includeObject)
           + ": must be 'Metadata', 'Object', 'None', or empty");
     }
-    Printer printer = printers.get(type.group() + "/" + type.kind());
+    Printer printer = printer(type);
+    boolean defaultTable = printer == null;
+    if (defaultTable) {
+      printer = printers.computeIfAbsent(DEFAULT_TABLE, key -> new Printer(List.of(columns.name(),
+          new Column("Created At", "date", "", columns.meta("creationTimestamp"), 0)),
+          (object, clock) -> defaultRow(object)));
+    }
     ObjectNode table = Json.object();
     table.put("kind", "Table");
     table.put("apiVersion", TABLE_VERSION);
     table.set("metadata", tableMetadata(objects, listMetadata));
-    ArrayNode columns = table.putArray("columnDefinitions");
-    for (Column column : printer == null ? defaultColumns : printer.columns()) {
-      columns.add(column.toJson());
+    ArrayNode columnDefinitions = table.putArray("columnDefinitions");
+    for (Column column : printer.columns()) {
+      columnDefinitions.add(column.toJson());
     }
-    if (objects.isEmpty() && printer == null) {
+    if (objects.isEmpty() && defaultTable) {
       // The default convertor appends to a nil slice, which Go writes as null.
       table.set("rows", NullNode.getInstance());
       return table;
     }
+    List<ObjectNode> ordered = objects;
+    if (printer.listOrder() != null) {
+      ordered = new ArrayList<>(objects);
+      ordered.sort(printer.listOrder());
+    }
     ArrayNode rows = table.putArray("rows");
-    for (ObjectNode object : objects) {
-      Row row = printer == null ? defaultRow(object) : printer.row().apply(object, now);
+    for (ObjectNode object : ordered) {
+      Row row = printer.row().apply(object, now);
       ObjectNode json = rows.addObject();
       json.set("cells", row.cells());
       if (row.conditions() != null) {
@@ -232,10 +426,19 @@ final class Tables {
       json.set("object", switch (include) {
         case "None" -> NullNode.getInstance();
         case "Object" -> asServed(type, object);
-        default -> partialObjectMetadata(object);
+        default -> withoutRoundTripAnnotations(type, partialObjectMetadata(object));
       });
     }
     return table;
+  }
+
+  /** The printer of a kind in the type's version, else in any version; null for the default. */
+  private Printer printer(ResourceType type) {
+    String versioned = type.group() + "/" + type.version() + "/" + type.kind();
+    String key = registered.containsKey(versioned) ? versioned
+        : type.group() + "/" + type.kind();
+    Supplier<Printer> printer = registered.get(key);
+    return printer == null ? null : printers.computeIfAbsent(key, k -> printer.get());
   }
 
   private static ObjectNode tableMetadata(List<ObjectNode> objects, ObjectNode listMetadata) {
@@ -285,6 +488,35 @@ final class Tables {
     return partial;
   }
 
+  /**
+   * The row's metadata comes from the internal object, which keeps in fields what some served
+   * versions carry in annotations; those annotations are gone from it, though a get shows them.
+   */
+  private static ObjectNode withoutRoundTripAnnotations(ResourceType type, ObjectNode partial) {
+    if (!(partial.path("metadata").get("annotations") instanceof ObjectNode annotations)) {
+      return partial;
+    }
+    String templateGeneration = "deprecated.daemonset.template.generation";
+    List<String> converted = switch (type.group() + "/" + type.kind()) {
+      case "autoscaling/HorizontalPodAutoscaler" -> List.of(
+          "autoscaling.alpha.kubernetes.io/metrics", "autoscaling.alpha.kubernetes.io/behavior",
+          "autoscaling.alpha.kubernetes.io/scale-down-tolerance",
+          "autoscaling.alpha.kubernetes.io/scale-up-tolerance",
+          "autoscaling.alpha.kubernetes.io/current-metrics",
+          "autoscaling.alpha.kubernetes.io/conditions");
+      case "apps/DaemonSet" -> text(annotations, templateGeneration).matches("[-+]?[0-9]+")
+          ? List.of(templateGeneration) : List.of();
+      case "apps/Deployment" -> text(annotations, "deprecated.deployment.rollback.to").isEmpty()
+          ? List.of() : List.of("deprecated.deployment.rollback.to");
+      default -> List.of();
+    };
+    annotations.remove(converted);
+    if (annotations.isEmpty()) {
+      ((ObjectNode) partial.get("metadata")).remove("annotations");
+    }
+    return partial;
+  }
+
   /** The whole object, with the kind and apiVersion that list items are served without. */
   private static ObjectNode asServed(ResourceType type, ObjectNode object) {
     ObjectNode served = Json.object();
@@ -305,38 +537,18 @@ final class Tables {
         null);
   }
 
-  // --- columns ---
-
-  private static Column column(String name, String description) {
-    return new Column(name, "string", "", description, 0);
-  }
-
-  private static Column wide(String name, String description) {
-    return new Column(name, "string", "", description, 1);
-  }
-
-  private String meta(String field) {
-    return described("", OBJECT_META, field);
-  }
+  // --- descriptions of the core and workload APIs ---
 
   private String core(String schema, String field) {
-    return described("", CORE + schema, field);
+    return columns.described("", "v1", CORE + schema, field);
   }
 
   private String apps(String schema, String field) {
-    return described("apps", APPS + schema, field);
+    return columns.described("apps", "v1", APPS + schema, field);
   }
 
-  private String described(String group, String schemaName, String field) {
-    Schema schema = openApi.named(group, "v1", schemaName);
-    Schema property = schema == null ? null : schema.property(field);
-    String description = property == null ? null : property.description();
-    if (description == null) {
-      throw new IllegalStateException("the OpenAPI document of " + (group.isEmpty() ? "v1"
-          : group + "/v1") + " does not describe " + schemaName + "." + field
-          + ", which a table column takes its description from");
-    }
-    return description;
+  private String batch(String schema, String field) {
+    return columns.described("batch", "v1", BATCH + schema, field);
   }
 
   // --- rows of the simple kinds ---
@@ -473,18 +685,19 @@ final class Tables {
         status.path("readyReplicas").asLong() + "/" + replicas(spec),
         status.path("updatedReplicas").asLong(), status.path("availableReplicas").asLong(),
         age(deployment, now),
-        containerNames(spec), containerImages(spec), selector == null ? "<invalid>" : selector),
+        containerNames(spec.path("template").path("spec")),
+        containerImages(spec.path("template").path("spec")),
+        selector == null ? "<invalid>" : selector),
         null);
   }
 
   private static Row replicaSet(ObjectNode replicaSet, Instant now) {
     JsonNode spec = replicaSet.path("spec");
     JsonNode status = replicaSet.path("status");
-    String selector = LabelSelector.format(spec.get("selector"));
-    return new Row(cells(name(replicaSet), replicas(spec), status.path("replicas").asLong(),
+    JsonNode podSpec = spec.path("template").path("spec");
+    return Row.of(name(replicaSet), replicas(spec), status.path("replicas").asLong(),
         status.path("readyReplicas").asLong(), age(replicaSet, now),
-        containerNames(spec), containerImages(spec),
-        selector == null ? "<error>" : selector.isEmpty() ? "<none>" : selector), null);
+        containerNames(podSpec), containerImages(podSpec), formatSelector(spec.get("selector")));
   }
 
   /** spec.replicas, which the decoder defaults to 1. */
@@ -493,16 +706,16 @@ final class Tables {
     return replicas == null || replicas.isNull() ? 1 : replicas.asLong();
   }
 
-  private static String containerNames(JsonNode spec) {
+  /** The names of a pod spec's containers, comma-separated (layoutContainerCells). */
+  static String containerNames(JsonNode podSpec) {
     List<String> names = new ArrayList<>();
-    spec.path("template").path("spec").path("containers").forEach(c -> names.add(text(c, "name")));
+    podSpec.path("containers").forEach(c -> names.add(text(c, "name")));
     return String.join(",", names);
   }
 
-  private static String containerImages(JsonNode spec) {
+  static String containerImages(JsonNode podSpec) {
     List<String> images = new ArrayList<>();
-    spec.path("template").path("spec").path("containers")
-        .forEach(c -> images.add(text(c, "image")));
+    podSpec.path("containers").forEach(c -> images.add(text(c, "image")));
     return String.join(",", images);
   }
 
@@ -531,9 +744,8 @@ final class Tables {
     List<String> requests = new ArrayList<>();
     List<String> limits = new ArrayList<>();
     for (String resource : resources) {
-      JsonNode used = status.path("used").get(resource);
-      String entry = resource + ": " + (used == null || used.isNull() ? "0" : used.asText())
-          + "/" + status.path("hard").get(resource).asText();
+      String entry = resource + ": " + Quantity.resource(status.path("used").get(resource))
+          + "/" + Quantity.resource(status.path("hard").get(resource));
       String[] pieces = resource.split("\\.", -1);
       (pieces.length > 1 && pieces[0].equals("limits") ? limits : requests).add(entry);
     }
@@ -620,6 +832,196 @@ final class Tables {
       return joined + " + " + (count - shown.size()) + " more...";
     }
     return joined.isEmpty() ? "<unset>" : joined;
+  }
+
+  private static Row componentStatus(ObjectNode component, Instant now) {
+    String status = "Unknown";
+    String message = "";
+    String error = "";
+    for (JsonNode condition : component.path("conditions")) {
+      if (text(condition, "type").equals("Healthy")) {
+        status = text(condition, "status").equals("True") ? "Healthy" : "Unhealthy";
+        message = text(condition, "message");
+        error = text(condition, "error");
+        break;
+      }
+    }
+    return Row.of(name(component), status, message, error);
+  }
+
+  // --- storage the pods claim ---
+
+  private static Row persistentVolume(ObjectNode volume, Instant now) {
+    JsonNode spec = volume.path("spec");
+    JsonNode claim = object(spec, "claimRef");
+    // The decoder defaults the phase, the reclaim policy and the volume mode.
+    String phase = deleting(volume) ? "Terminating"
+        : orDefault(text(volume, "status", "phase"), "Pending");
+    return Row.of(name(volume), Quantity.resource(spec.path("capacity").get("storage")),
+        accessModes(spec.path("accessModes")),
+        orDefault(text(spec, "persistentVolumeReclaimPolicy"), "Retain"), phase,
+        claim == null ? "" : text(claim, "namespace") + "/" + text(claim, "name"),
+        storageClass(volume, text(spec, "storageClassName")),
+        present(spec, "volumeAttributesClassName") ? text(spec, "volumeAttributesClassName")
+            : "<unset>",
+        text(volume, "status", "reason"), age(volume, now),
+        orDefault(text(spec, "volumeMode"), "Filesystem"));
+  }
+
+  private static Row persistentVolumeClaim(ObjectNode claim, Instant now) {
+    JsonNode spec = claim.path("spec");
+    JsonNode status = claim.path("status");
+    String phase = deleting(claim) ? "Terminating" : orDefault(text(status, "phase"), "Pending");
+    String volume = text(spec, "volumeName");
+    // Until the claim is bound, what it asked for is not what it has.
+    String capacity = volume.isEmpty() ? ""
+        : Quantity.resource(status.path("capacity").get("storage"));
+    String modes = volume.isEmpty() ? "" : accessModes(status.path("accessModes"));
+    return Row.of(name(claim), phase, volume, capacity, modes,
+        storageClass(claim, present(spec, "storageClassName") ? text(spec, "storageClassName")
+            : ""),
+        present(spec, "volumeAttributesClassName") ? text(spec, "volumeAttributesClassName")
+            : "<unset>",
+        age(claim, now), orDefault(text(spec, "volumeMode"), "Filesystem"));
+  }
+
+  /** The beta storage-class annotation, when present, overrides the spec's class name. */
+  private static String storageClass(ObjectNode object, String fromSpec) {
+    JsonNode annotation = object.path("metadata").path("annotations")
+        .get("volume.beta.kubernetes.io/storage-class");
+    return annotation == null || annotation.isNull() ? fromSpec : annotation.asText();
+  }
+
+  /** Access modes abbreviated, each once, in a fixed order whatever the listed one. */
+  private static String accessModes(JsonNode modes) {
+    List<String> listed = texts(modes);
+    List<String> shown = new ArrayList<>();
+    for (String[] mode : new String[][] {{"ReadWriteOnce", "RWO"}, {"ReadOnlyMany", "ROX"},
+        {"ReadWriteMany", "RWX"}, {"ReadWriteOncePod", "RWOP"}}) {
+      if (listed.contains(mode[0])) {
+        shown.add(mode[1]);
+      }
+    }
+    return String.join(",", shown);
+  }
+
+  // --- workload controllers ---
+
+  private static Row daemonSet(ObjectNode daemonSet, Instant now) {
+    JsonNode spec = daemonSet.path("spec");
+    JsonNode status = daemonSet.path("status");
+    JsonNode podSpec = spec.path("template").path("spec");
+    return Row.of(name(daemonSet), status.path("desiredNumberScheduled").asLong(),
+        status.path("currentNumberScheduled").asLong(), status.path("numberReady").asLong(),
+        status.path("updatedNumberScheduled").asLong(), status.path("numberAvailable").asLong(),
+        formatLabels(podSpec.get("nodeSelector")), age(daemonSet, now),
+        containerNames(podSpec), containerImages(podSpec), formatSelector(spec.get("selector")));
+  }
+
+  private static Row statefulSet(ObjectNode statefulSet, Instant now) {
+    JsonNode spec = statefulSet.path("spec");
+    JsonNode podSpec = spec.path("template").path("spec");
+    return Row.of(name(statefulSet),
+        statefulSet.path("status").path("readyReplicas").asLong() + "/" + replicas(spec),
+        age(statefulSet, now), containerNames(podSpec), containerImages(podSpec));
+  }
+
+  private static Row replicationController(ObjectNode controller, Instant now) {
+    JsonNode spec = controller.path("spec");
+    JsonNode status = controller.path("status");
+    JsonNode template = object(spec, "template");
+    JsonNode selector = spec.get("selector");
+    // The decoder defaults an empty selector to the template's labels.
+    JsonNode templateLabels = template == null ? null : template.path("metadata").get("labels");
+    if (size(selector) == 0 && templateLabels != null && templateLabels.isObject()) {
+      selector = templateLabels;
+    }
+    JsonNode podSpec = template == null ? Json.object() : template.path("spec");
+    return Row.of(name(controller), replicas(spec), status.path("replicas").asLong(),
+        status.path("readyReplicas").asLong(), age(controller, now),
+        containerNames(podSpec), containerImages(podSpec), formatLabels(selector));
+  }
+
+  private static Row podTemplate(ObjectNode podTemplate, Instant now) {
+    JsonNode template = podTemplate.path("template");
+    JsonNode podSpec = template.path("spec");
+    return Row.of(name(podTemplate), containerNames(podSpec), containerImages(podSpec),
+        formatLabels(template.path("metadata").get("labels")));
+  }
+
+  private static Row job(ObjectNode job, Instant now) {
+    JsonNode spec = job.path("spec");
+    JsonNode status = job.path("status");
+    long succeeded = status.path("succeeded").asLong();
+    JsonNode completions = spec.get("completions");
+    JsonNode parallelism = spec.get("parallelism");
+    String completed;
+    if (present(spec, "completions")) {
+      completed = succeeded + "/" + completions.asLong();
+    } else if (!present(spec, "parallelism")) {
+      completed = succeeded + "/1"; // the decoder defaults both to 1
+    } else if (parallelism.asLong() > 1) {
+      completed = succeeded + "/1 of " + parallelism.asLong();
+    } else {
+      completed = succeeded + "/1";
+    }
+    Instant start = time(status.get("startTime"));
+    Instant completion = time(status.get("completionTime"));
+    String duration = start == null ? ""
+        : humanDuration(Duration.between(start, completion == null ? now : completion));
+    JsonNode conditions = status.path("conditions");
+    String state;
+    if (jobCondition(conditions, "Complete")) {
+      state = "Complete";
+    } else if (jobCondition(conditions, "Failed")) {
+      state = "Failed";
+    } else if (deleting(job)) {
+      state = "Terminating";
+    } else if (jobCondition(conditions, "Suspended")) {
+      state = "Suspended";
+    } else if (jobCondition(conditions, "FailureTarget")) {
+      state = "FailureTarget";
+    } else if (jobCondition(conditions, "SuccessCriteriaMet")) {
+      state = "SuccessCriteriaMet";
+    } else {
+      state = "Running";
+    }
+    JsonNode podSpec = spec.path("template").path("spec");
+    return Row.of(name(job), state, completed, duration, age(job, now),
+        containerNames(podSpec), containerImages(podSpec), formatSelector(spec.get("selector")));
+  }
+
+  /** Whether the first condition of the type is True; later ones of the type are not read. */
+  private static boolean jobCondition(JsonNode conditions, String type) {
+    for (JsonNode condition : conditions) {
+      if (text(condition, "type").equals(type)) {
+        return text(condition, "status").equals("True");
+      }
+    }
+    return false;
+  }
+
+  private static Row cronJob(ObjectNode cronJob, Instant now) {
+    JsonNode spec = cronJob.path("spec");
+    JsonNode status = cronJob.path("status");
+    JsonNode jobSpec = spec.path("jobTemplate").path("spec");
+    JsonNode podSpec = jobSpec.path("template").path("spec");
+    return Row.of(name(cronJob), text(spec, "schedule"),
+        present(spec, "timeZone") ? text(spec, "timeZone") : "<none>",
+        spec.path("suspend").asBoolean() ? "True" : "False", // defaulted to false
+        (long) size(status.get("active")),
+        present(status, "lastScheduleTime") ? since(time(status.get("lastScheduleTime")), now)
+            : "<none>",
+        age(cronJob, now), containerNames(podSpec), containerImages(podSpec),
+        formatSelector(jobSpec.get("selector")));
+  }
+
+  private static Row podDisruptionBudget(ObjectNode budget, Instant now) {
+    JsonNode spec = budget.path("spec");
+    return Row.of(name(budget),
+        present(spec, "minAvailable") ? spec.get("minAvailable").asText() : "N/A",
+        present(spec, "maxUnavailable") ? spec.get("maxUnavailable").asText() : "N/A",
+        budget.path("status").path("disruptionsAllowed").asLong(), age(budget, now));
   }
 
   // --- the Pod's READY, STATUS and RESTARTS ---
@@ -922,8 +1324,17 @@ final class Tables {
     }
   }
 
+  /**
+   * metav1.FormatLabelSelector: the selector, {@code <none>} when it selects everything or
+   * nothing, {@code <error>} when it does not parse.
+   */
+  static String formatSelector(JsonNode selector) {
+    String formatted = LabelSelector.format(selector);
+    return formatted == null ? "<error>" : formatted.isEmpty() ? "<none>" : formatted;
+  }
+
   /** labels.FormatLabels: "k=v" pairs sorted as whole strings, or {@code <none>}. */
-  private static String formatLabels(JsonNode labels) {
+  static String formatLabels(JsonNode labels) {
     TreeSet<String> pairs = new TreeSet<>();
     if (labels != null) {
       labels.fields().forEachRemaining(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
@@ -931,9 +1342,251 @@ final class Tables {
     return pairs.isEmpty() ? "<none>" : String.join(",", pairs);
   }
 
+  // --- quantities as resource.Quantity prints them ---
+
+  /**
+   * resource.Quantity's String(): the served text decoded, then written back in canonical form
+   * (1024Mi is 1Gi, 1000 is 1k, 1.5 is 1500m). Go keeps the text as written when decoding found
+   * it canonical already, which is why "010Gi" prints as written while "1024Mi" does not.
+   */
+  static final class Quantity {
+    private enum Format { DECIMAL_EXPONENT, BINARY_SI, DECIMAL_SI }
+
+    private static final Map<String, Integer> DECIMAL_SUFFIXES = Map.of("n", -9, "u", -6,
+        "m", -3, "", 0, "k", 3, "M", 6, "G", 9, "T", 12, "P", 15, "E", 18);
+    private static final Map<String, Integer> BINARY_SUFFIXES = Map.of("Ki", 10, "Mi", 20,
+        "Gi", 30, "Ti", 40, "Pi", 50, "Ei", 60);
+    private static final Map<Integer, String> DECIMAL_BY_EXPONENT = new HashMap<>();
+    private static final Map<Integer, String> BINARY_BY_EXPONENT = new HashMap<>();
+    private static final BigDecimal MAX_INT64 = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigDecimal BINARY_THRESHOLD = BigDecimal.valueOf(1024);
+    private static final BigInteger KIBI = BigInteger.valueOf(1024);
+    private static final int NANO = -9;
+    private static final int MILLI = -3;
+
+    static {
+      DECIMAL_SUFFIXES.forEach((suffix, exponent) -> DECIMAL_BY_EXPONENT.put(exponent, suffix));
+      BINARY_SUFFIXES.forEach((suffix, exponent) -> BINARY_BY_EXPONENT.put(exponent, suffix));
+    }
+
+    /**
+     * A decoded quantity.
+     *
+     * @param written the text as served, when Go keeps it for printing
+     * @param scale the power of ten of the last digit, when the value was decoded exactly into
+     *     an int64 amount; null when it went through arbitrary precision
+     */
+    private record Parsed(BigDecimal value, Format format, String written, Integer scale) {}
+
+    private Quantity() {}
+
+    /** A quantity field; a missing one is Go's zero Quantity, which prints as "0". */
+    static String format(JsonNode node) {
+      if (node == null || node.isNull()) {
+        return "0";
+      }
+      Parsed parsed = parse(trimSpace(node.asText()));
+      return parsed == null ? node.asText() : canonical(parsed);
+    }
+
+    /**
+     * An entry of a core ResourceList (capacity, quota): defaulting rounds these up to whole
+     * milli-units before anything prints them, so 1n prints as 1m.
+     */
+    static String resource(JsonNode node) {
+      if (node == null || node.isNull()) {
+        return "0";
+      }
+      Parsed parsed = parse(trimSpace(node.asText()));
+      return parsed == null ? node.asText() : canonical(roundUpToMilli(parsed));
+    }
+
+    private static Parsed parse(String text) {
+      if (text.isEmpty()) {
+        return null;
+      }
+      if (text.equals("0")) {
+        return new Parsed(BigDecimal.ZERO, Format.DECIMAL_SI, text, 0);
+      }
+      int end = text.length();
+      int pos = 0;
+      boolean positive = true;
+      if (text.charAt(0) == '-' || text.charAt(0) == '+') {
+        positive = text.charAt(0) == '+';
+        pos++;
+      }
+      while (pos < end && text.charAt(pos) == '0') {
+        pos++;
+      }
+      String number;
+      String fraction = "";
+      String digitsAsWritten;
+      String suffix;
+      if (pos == end) {
+        number = "0";
+        digitsAsWritten = "0";
+        suffix = "";
+      } else {
+        int digit = digitsFrom(text, pos);
+        number = digit == pos ? "0" : text.substring(pos, digit);
+        pos = digit;
+        if (pos < end && text.charAt(pos) == '.') {
+          digit = digitsFrom(text, pos + 1);
+          fraction = text.substring(pos + 1, digit);
+          pos = digit;
+        }
+        digitsAsWritten = text.substring(0, pos);
+        int last = pos;
+        while (last < end && "eEinumkKMGTP".indexOf(text.charAt(last)) >= 0) {
+          last++;
+        }
+        if (last < end && (text.charAt(last) == '-' || text.charAt(last) == '+')) {
+          last++;
+        }
+        if (digitsFrom(text, last) != end) {
+          return null;
+        }
+        suffix = text.substring(pos);
+      }
+
+      int base;
+      int exponent;
+      Format format;
+      if (DECIMAL_SUFFIXES.containsKey(suffix)) {
+        base = 10;
+        exponent = DECIMAL_SUFFIXES.get(suffix);
+        format = Format.DECIMAL_SI;
+      } else if (BINARY_SUFFIXES.containsKey(suffix)) {
+        base = 2;
+        exponent = BINARY_SUFFIXES.get(suffix);
+        format = Format.BINARY_SI;
+      } else if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+        try {
+          exponent = Integer.parseInt(suffix.substring(1));
+        } catch (NumberFormatException e) {
+          return null;
+        }
+        base = 10;
+        format = Format.DECIMAL_EXPONENT;
+      } else {
+        return null;
+      }
+
+      // Small enough for an int64 amount: exact, and the text may be kept.
+      int precision;
+      int scale = 0;
+      long mantissa = 1;
+      if (format != Format.BINARY_SI) {
+        scale = exponent;
+        precision = 18 - (number.length() + fraction.length());
+      } else if (fraction.isEmpty()) {
+        mantissa = 1L << exponent;
+        precision = 15 - number.length() - exponent * 3 / 10 - 1;
+      } else {
+        precision = -1;
+      }
+      if (precision >= 0) {
+        scale -= fraction.length();
+        if (scale >= NANO) {
+          String shifted = number + fraction;
+          long digits = Long.parseLong(shifted);
+          try {
+            long amount = Math.multiplyExact(digits, mantissa);
+            boolean canonical = format == Format.BINARY_SI ? (digits & 0x07) != 0
+                : scale % 3 == 0 && !shifted.endsWith("000") && shifted.charAt(0) != '0';
+            return new Parsed(BigDecimal.valueOf(positive ? amount : -amount, -scale), format,
+                canonical ? text : null, scale);
+          } catch (ArithmeticException overflow) {
+            // Go falls back to arbitrary precision too.
+          }
+        }
+      }
+
+      BigDecimal amount;
+      try {
+        amount = new BigDecimal(digitsAsWritten);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      amount = base == 10 ? amount.scaleByPowerOfTen(exponent)
+          : amount.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
+      boolean negative = amount.signum() < 0;
+      amount = amount.abs();
+      if (amount.scale() > -NANO) {
+        amount = amount.setScale(-NANO, RoundingMode.UP); // some resources, however few
+      }
+      if (format == Format.BINARY_SI && amount.compareTo(MAX_INT64) > 0) {
+        amount = MAX_INT64;
+      }
+      if (format == Format.BINARY_SI && amount.signum() > 0
+          && amount.compareTo(BigDecimal.ONE) < 0) {
+        format = Format.DECIMAL_SI;
+      }
+      return new Parsed(negative ? amount.negate() : amount, format, null, null);
+    }
+
+    private static int digitsFrom(String text, int start) {
+      int pos = start;
+      while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        pos++;
+      }
+      return pos;
+    }
+
+    private static Parsed roundUpToMilli(Parsed parsed) {
+      if (parsed.scale() != null && parsed.scale() >= MILLI) {
+        return parsed;
+      }
+      BigDecimal value = parsed.value().scale() > -MILLI
+          ? parsed.value().setScale(-MILLI, RoundingMode.UP) : parsed.value();
+      return new Parsed(value, parsed.format(), null, MILLI);
+    }
+
+    private static String canonical(Parsed parsed) {
+      if (parsed.written() != null) {
+        return parsed.written();
+      }
+      BigDecimal value = parsed.value();
+      if (value.signum() == 0) {
+        return "0";
+      }
+      Format format = parsed.format();
+      if (format == Format.BINARY_SI && (value.abs().compareTo(BINARY_THRESHOLD) < 0
+          || value.stripTrailingZeros().scale() > 0)) {
+        format = Format.DECIMAL_SI; // binary only for whole numbers of at least 1Ki
+      }
+      if (format == Format.BINARY_SI) {
+        BigInteger amount = value.toBigInteger();
+        int exponent = 0;
+        BigInteger[] division = amount.divideAndRemainder(KIBI);
+        while (division[1].signum() == 0) {
+          amount = division[0];
+          exponent += 10;
+          division = amount.divideAndRemainder(KIBI);
+        }
+        return amount + BINARY_BY_EXPONENT.getOrDefault(exponent, "");
+      }
+      BigInteger amount = value.unscaledValue();
+      int exponent = -value.scale();
+      BigInteger[] division = amount.divideAndRemainder(BigInteger.TEN);
+      while (division[1].signum() == 0) {
+        amount = division[0];
+        exponent++;
+        division = amount.divideAndRemainder(BigInteger.TEN);
+      }
+      while (exponent % 3 != 0) {
+        amount = amount.multiply(BigInteger.TEN);
+        exponent--;
+      }
+      String suffix = format == Format.DECIMAL_SI ? DECIMAL_BY_EXPONENT.getOrDefault(exponent, "")
+          : exponent == 0 ? "" : "e" + exponent;
+      return amount + suffix;
+    }
+  }
+
   // --- time ---
 
-  private static String age(ObjectNode object, Instant now) {
+  static String age(ObjectNode object, Instant now) {
     return since(time(object.path("metadata").get("creationTimestamp")), now);
   }
 
@@ -987,7 +1640,7 @@ final class Tables {
   }
 
   /** A metav1.Time or MicroTime; null when absent or zero, as Go's IsZero sees it. */
-  private static Instant time(JsonNode node) {
+  static Instant time(JsonNode node) {
     if (node == null || !node.isTextual()) {
       return null;
     }
@@ -1001,38 +1654,49 @@ final class Tables {
 
   // --- JSON access with Go's zero values ---
 
-  private static ArrayNode cells(Object... values) {
+  static ArrayNode cells(Object... values) {
     ArrayNode cells = Json.array();
     for (Object value : values) {
-      if (value instanceof Long number) {
-        cells.add(number);
-      } else {
-        cells.add((String) value);
+      switch (value) {
+        case Long number -> cells.add(number);
+        case Integer number -> cells.add(number.longValue());
+        case Boolean bool -> cells.add(bool);
+        default -> cells.add((String) value);
       }
     }
     return cells;
   }
 
-  private static String name(ObjectNode object) {
+  static String name(ObjectNode object) {
     return text(object.path("metadata"), "name");
   }
 
+  /** Whether a field is set: a Go pointer or slice the decoder leaves nil when it is absent. */
+  static boolean present(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  static boolean deleting(ObjectNode object) {
+    return present(object.path("metadata"), "deletionTimestamp");
+  }
+
   /** The text of a field, or "" when it is missing, as a Go string field would be. */
-  private static String text(JsonNode node, String field) {
+  static String text(JsonNode node, String field) {
     JsonNode value = node == null ? null : node.get(field);
     return value == null || value.isNull() ? "" : value.asText();
   }
 
-  private static String text(JsonNode node, String first, String second) {
+  static String text(JsonNode node, String first, String second) {
     return text(node == null ? null : node.path(first), second);
   }
 
-  private static JsonNode object(JsonNode node, String field) {
+  static JsonNode object(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value != null && value.isObject() ? value : null;
   }
 
-  private static List<String> texts(JsonNode array) {
+  static List<String> texts(JsonNode array) {
     List<String> texts = new ArrayList<>();
     array.forEach(item -> texts.add(item.asText()));
     return texts;
@@ -1042,16 +1706,16 @@ final class Tables {
     return array != null && array.isArray() && !array.isEmpty() ? array.get(0).asText() : null;
   }
 
-  private static int size(JsonNode node) {
+  static int size(JsonNode node) {
     return node == null || !node.isContainerNode() ? 0 : node.size();
   }
 
-  private static String orDefault(String value, String fallback) {
+  static String orDefault(String value, String fallback) {
     return value == null || value.isEmpty() ? fallback : value;
   }
 
   /** strings.TrimSpace: Go's notion of white space, which is not Java's. */
-  private static String trimSpace(String text) {
+  static String trimSpace(String text) {
     int start = 0;
     int end = text.length();
     while (start < end && goSpace(text.charAt(start))) {

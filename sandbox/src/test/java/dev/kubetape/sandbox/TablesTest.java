@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,9 +77,25 @@ class TablesTest {
   static List<Object> cellsOf(JsonNode row) {
     List<Object> cells = new ArrayList<>();
     for (JsonNode cell : row.path("cells")) {
-      cells.add(cell.isNumber() ? (Object) cell.asLong() : cell.asText());
+      cells.add(cell.isNumber() ? (Object) cell.asLong()
+          : cell.isBoolean() ? (Object) cell.asBoolean() : cell.asText());
     }
     return cells;
+  }
+
+  static ResourceType type(String group, String version, String kind) {
+    return resources.byKind(group, version, kind).orElseThrow();
+  }
+
+  /** The cells of each row of a list of the kind, given as a JSON array of items. */
+  static List<List<Object>> rows(String group, String version, String kind, String items) {
+    List<ObjectNode> objects = new ArrayList<>();
+    tree(items).forEach(item -> objects.add((ObjectNode) item));
+    ObjectNode table = tables.table(type(group, version, kind), objects, null,
+        json("{\"resourceVersion\":\"4242\"}"), NOW);
+    List<List<Object>> rows = new ArrayList<>();
+    table.path("rows").forEach(row -> rows.add(cellsOf(row)));
+    return rows;
   }
 
   static List<String> columnNames(ObjectNode table) {
@@ -934,6 +955,1447 @@ class TablesTest {
     }
   }
 
+  // --- the kinds beyond pods and their usual owners (expected cells from the real printers) ---
+
+  @Nested
+  @DisplayName("PersistentVolume, PersistentVolumeClaim")
+  class Storage {
+    @Test
+    @DisplayName("a PersistentVolume: capacity, modes, policy, phase, claim, class, with defaults")
+    void persistentVolumes() {
+      assertEquals(List.of(
+          List.of("pvc-6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", "10Gi", "RWO", "Delete", "Bound",
+                   "default/data-web-0", "standard", "<unset>", "", "3m2s", "Filesystem"),
+          List.of("nfs-share", "100Gi", "ROX,RWX", "Retain", "Available", "", "nfs", "silver", "",
+                   "3m2s", "Filesystem"),
+          List.of("released", "1536Mi", "RWO", "Retain", "Released", "ci/old-claim", "",
+                   "<unset>", "ClaimDeleted", "3d", "Filesystem"),
+          List.of("defaults", "0", "", "Retain", "Pending", "", "legacy", "<unset>", "", "3m2s",
+                   "Filesystem"),
+          List.of("terminating", "512Mi", "RWOP", "Retain", "Terminating", "/only-name", "",
+                   "<unset>", "", "3m2s", "Filesystem")),
+          rows("", "v1", "PersistentVolume", """
+          [{"metadata":{"name":"pvc-6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+             "creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "pv.kubernetes.io/provisioned-by":"rancher.io/local-path"},"finalizers":[
+             "kubernetes.io/pv-protection"]},
+            "spec":{"capacity":{"storage":"10Gi"},"hostPath":{
+             "path":"/var/local-path-provisioner/pvc","type":"DirectoryOrCreate"},"accessModes":[
+             "ReadWriteOnce"],"claimRef":{"kind":"PersistentVolumeClaim","namespace":"default",
+             "name":"data-web-0","uid":"x","apiVersion":"v1","resourceVersion":"1"},
+             "persistentVolumeReclaimPolicy":"Delete","storageClassName":"standard",
+             "volumeMode":"Filesystem"},
+            "status":{"phase":"Bound","lastPhaseTransitionTime":"2025-06-01T11:57:00Z"}},
+           {"metadata":{"name":"nfs-share","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"100Gi"},"nfs":{"server":"10.0.0.5","path":"/exports"},
+             "accessModes":["ReadWriteMany","ReadOnlyMany"],
+             "persistentVolumeReclaimPolicy":"Retain","storageClassName":"nfs",
+             "volumeAttributesClassName":"silver","volumeMode":"Filesystem"},
+            "status":{"phase":"Available"}},
+           {"metadata":{"name":"released","creationTimestamp":"2025-05-29T12:00:00Z"},
+            "spec":{"capacity":{"storage":"1.5Gi"},"hostPath":{"path":"/x"},"accessModes":[
+             "ReadWriteOnce"],"claimRef":{"namespace":"ci","name":"old-claim"},
+             "persistentVolumeReclaimPolicy":"Retain"},
+            "status":{"phase":"Released","reason":"ClaimDeleted"}},
+           {"metadata":{"name":"defaults","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "volume.beta.kubernetes.io/storage-class":"legacy"}},
+            "spec":{"hostPath":{"path":"/x"},"storageClassName":"ignored"}},
+           {"metadata":{"name":"terminating","creationTimestamp":"2025-06-01T11:56:58Z",
+             "deletionTimestamp":"2025-06-01T11:59:30Z","finalizers":[
+             "kubernetes.io/pv-protection"]},
+            "spec":{"capacity":{"storage":"512Mi"},"hostPath":{"path":"/x"},"accessModes":[
+             "ReadWriteOncePod"],"claimRef":{"name":"only-name"}},
+            "status":{"phase":"Bound"}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("capacities print as canonical quantities, rounded up to milli-units")
+    void persistentVolumeQuantities() {
+      assertEquals(List.of(
+          List.of("failed", "5G", "", "Recycle", "Failed", "", "", "<unset>",
+                   "VolumeFailedRecycle", "3m2s", "Block"),
+          List.of("small", "512Mi", "", "Retain", "Available", "", "", "<unset>", "", "3m2s",
+                   "Filesystem"),
+          List.of("kilo", "1k", "", "Retain", "Available", "", "", "<unset>", "", "3m2s",
+                   "Filesystem"),
+          List.of("tiny", "1m", "", "Retain", "Available", "", "", "<unset>", "", "3m2s",
+                   "Filesystem"),
+          List.of("frac-ki", "1536", "", "Retain", "Available", "", "", "<unset>", "", "3m2s",
+                   "Filesystem"),
+          List.of("leading-zero", "010Gi", "", "Retain", "Available", "", "", "<unset>", "",
+                   "3m2s", "Filesystem")),
+          rows("", "v1", "PersistentVolume", """
+          [{"metadata":{"name":"failed","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"5000M"},"hostPath":{"path":"/x"},
+             "persistentVolumeReclaimPolicy":"Recycle","volumeMode":"Block"},
+            "status":{"phase":"Failed","message":"recycler failed","reason":"VolumeFailedRecycle"}},
+           {"metadata":{"name":"small","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"0.5Gi"},"hostPath":{"path":"/x"}},
+            "status":{"phase":"Available"}},
+           {"metadata":{"name":"kilo","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"1000"},"hostPath":{"path":"/x"}},
+            "status":{"phase":"Available"}},
+           {"metadata":{"name":"tiny","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"1n"},"hostPath":{"path":"/x"}},
+            "status":{"phase":"Available"}},
+           {"metadata":{"name":"frac-ki","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"1.5Ki"},"hostPath":{"path":"/x"}},
+            "status":{"phase":"Available"}},
+           {"metadata":{"name":"leading-zero","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"capacity":{"storage":"010Gi"},"hostPath":{"path":"/x"}},
+            "status":{"phase":"Available"}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a PersistentVolumeClaim shows what it is bound to, only once it is bound")
+    void persistentVolumeClaims() {
+      assertEquals(List.of(
+          List.of("data-web-0", "Bound", "pvc-6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", "10Gi",
+                   "RWO", "standard", "<unset>", "3m2s", "Filesystem"),
+          List.of("pending", "Pending", "", "", "", "nfs", "<unset>", "20s", "Filesystem"),
+          List.of("bytes", "Bound", "pv-bytes", "1Gi", "RWO,ROX,RWX,RWOP", "", "gold", "3m2s",
+                   "Block"),
+          List.of("beta", "Pending", "", "", "", "slow", "<unset>", "3m2s", "Filesystem"),
+          List.of("deleting", "Terminating", "pv-x", "1536Mi", "RWO", "", "<unset>", "3m2s",
+                   "Filesystem"),
+          List.of("nocap", "Lost", "pv-y", "0", "", "", "<unset>", "3m2s", "Filesystem")),
+          rows("", "v1", "PersistentVolumeClaim", """
+          [{"metadata":{"name":"data-web-0","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{"app":"web"},"annotations":{
+             "pv.kubernetes.io/bind-completed":"yes","pv.kubernetes.io/bound-by-controller":"yes",
+             "volume.beta.kubernetes.io/storage-provisioner":"rancher.io/local-path",
+             "volume.kubernetes.io/selected-node":"kind-worker"},"finalizers":[
+             "kubernetes.io/pvc-protection"]},
+            "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}},
+             "volumeName":"pvc-6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f","storageClassName":"standard",
+             "volumeMode":"Filesystem"},
+            "status":{"phase":"Bound","accessModes":["ReadWriteOnce"],"capacity":{
+             "storage":"10Gi"}}},
+           {"metadata":{"name":"pending","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:59:40Z"},
+            "spec":{"accessModes":["ReadWriteMany"],"resources":{"requests":{"storage":"1Gi"}},
+             "storageClassName":"nfs","volumeMode":"Filesystem"},
+            "status":{"phase":"Pending"}},
+           {"metadata":{"name":"bytes","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1024Mi"}},
+             "volumeName":"pv-bytes","storageClassName":"","volumeMode":"Block",
+             "volumeAttributesClassName":"gold"},
+            "status":{"phase":"Bound","accessModes":["ReadWriteMany","ReadWriteOnce",
+             "ReadWriteOnce","ReadOnlyMany","ReadWriteOncePod"],"capacity":{"storage":"1024Mi"}}},
+           {"metadata":{"name":"beta","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "volume.beta.kubernetes.io/storage-class":"slow"}},
+            "spec":{"resources":{"requests":{"storage":"5G"}},"storageClassName":"fast"},
+            "status":{}},
+           {"metadata":{"name":"deleting","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","deletionTimestamp":"2025-06-01T11:59:55Z",
+             "deletionGracePeriodSeconds":0,"finalizers":["kubernetes.io/pvc-protection"]},
+            "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"2Gi"}},
+             "volumeName":"pv-x","volumeMode":"Filesystem"},
+            "status":{"phase":"Bound","accessModes":["ReadWriteOnce"],"capacity":{
+             "storage":"1.5Gi"}}},
+           {"metadata":{"name":"nocap","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"volumeName":"pv-y","resources":{}},
+            "status":{"phase":"Lost"}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("DaemonSet, StatefulSet, ReplicationController, PodTemplate")
+  class Controllers {
+    @Test
+    @DisplayName("a DaemonSet counts its scheduled pods and shows its node selector")
+    void daemonSets() {
+      assertEquals(List.of(
+          List.of("kube-proxy", 3L, 3L, 3L, 3L, 3L, "kubernetes.io/os=linux", "12d", "kube-proxy",
+                   "registry.k8s.io/kube-proxy:v1.34.4", "k8s-app=kube-proxy"),
+          List.of("fluentd", 4L, 2L, 1L, 1L, 0L, "disk=ssd,role=worker", "3m2s",
+                   "fluentd,exporter", "fluent/fluentd:v1.17,prom/exporter:1",
+                   "app=fluentd,tier in (agent,logs)"),
+          List.of("new", 0L, 0L, 0L, 0L, 0L, "<none>", "3m2s", "web", "nginx:1.27", "a=b")),
+          rows("apps", "v1", "DaemonSet", """
+          [{"metadata":{"name":"kube-proxy","namespace":"kube-system",
+             "creationTimestamp":"2025-05-20T12:00:00Z","labels":{"k8s-app":"kube-proxy"},
+             "generation":1,"annotations":{"deprecated.daemonset.template.generation":"1"}},
+            "spec":{"selector":{"matchLabels":{"k8s-app":"kube-proxy"}},"template":{"metadata":{
+             "labels":{"k8s-app":"kube-proxy"}},"spec":{"containers":[{"name":"kube-proxy",
+             "image":"registry.k8s.io/kube-proxy:v1.34.4"}],"restartPolicy":"Always",
+             "nodeSelector":{"kubernetes.io/os":"linux"}}},"updateStrategy":{"type":"RollingUpdate",
+             "rollingUpdate":{"maxUnavailable":1,"maxSurge":0}},"revisionHistoryLimit":10},
+            "status":{"currentNumberScheduled":3,"numberMisscheduled":0,"desiredNumberScheduled":3,
+             "numberReady":3,"observedGeneration":1,"updatedNumberScheduled":3,
+             "numberAvailable":3}},
+           {"metadata":{"name":"fluentd","namespace":"logging",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"selector":{"matchLabels":{"app":"fluentd"},"matchExpressions":[{"key":"tier",
+             "operator":"In","values":["logs","agent"]}]},"template":{"metadata":{"labels":{
+             "app":"fluentd","tier":"logs"}},"spec":{"containers":[{"name":"fluentd",
+             "image":"fluent/fluentd:v1.17"},{"name":"exporter","image":"prom/exporter:1"}],
+             "restartPolicy":"Always","nodeSelector":{"role":"worker","disk":"ssd"}}}},
+            "status":{"currentNumberScheduled":2,"desiredNumberScheduled":4,"numberReady":1,
+             "updatedNumberScheduled":1,"numberUnavailable":3}},
+           {"metadata":{"name":"new","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{
+             "a":"b"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27"}],
+             "restartPolicy":"Always"}}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a StatefulSet shows ready/desired, one replica when unset")
+    void statefulSets() {
+      assertEquals(List.of(
+          List.of("web", "2/3", "3m2s", "nginx", "registry.k8s.io/nginx-slim:0.24"),
+          List.of("defaulted", "0/1", "3m2s", "pg,exporter",
+                   "postgres:17,prometheuscommunity/postgres-exporter:v0.15.0")),
+          rows("apps", "v1", "StatefulSet", """
+          [{"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generation":3},
+            "spec":{"replicas":3,"selector":{"matchLabels":{"app":"nginx"}},"template":{"metadata":{
+             "labels":{"app":"nginx"}},"spec":{"containers":[{"name":"nginx",
+             "image":"registry.k8s.io/nginx-slim:0.24"}],"restartPolicy":"Always"}},
+             "serviceName":"nginx","podManagementPolicy":"OrderedReady","updateStrategy":{
+             "type":"RollingUpdate","rollingUpdate":{"partition":0}},"revisionHistoryLimit":10},
+            "status":{"observedGeneration":3,"replicas":3,"readyReplicas":2,"currentReplicas":3,
+             "updatedReplicas":3,"currentRevision":"web-5d8c7b9f5","updateRevision":"web-5d8c7b9f5",
+             "collisionCount":0,"availableReplicas":2}},
+           {"metadata":{"name":"defaulted","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"selector":{"matchLabels":{"app":"db"}},"template":{"metadata":{"labels":{
+             "app":"db"}},"spec":{"containers":[{"name":"pg","image":"postgres:17"},{
+             "name":"exporter","image":"prometheuscommunity/postgres-exporter:v0.15.0"}],
+             "restartPolicy":"Always"}},"serviceName":"db"},
+            "status":{"replicas":0,"availableReplicas":0}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ReplicationController selects its template's labels when it has no selector")
+    void replicationControllers() {
+      assertEquals(List.of(
+          List.of("frontend", 3L, 3L, 2L, "3m2s", "php-redis",
+                   "gcr.io/google_samples/gb-frontend:v5", "app=guestbook,tier=frontend"),
+          List.of("defaulted", 1L, 0L, 0L, "3m2s", "a,b", "a:1,b:2", "app=d"),
+          List.of("notemplate", 0L, 0L, 0L, "3m2s", "", "", "x=y")),
+          rows("", "v1", "ReplicationController", """
+          [{"metadata":{"name":"frontend","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{"app":"frontend"},"generation":2},
+            "spec":{"replicas":3,"selector":{"tier":"frontend","app":"guestbook"},"template":{
+             "metadata":{"labels":{"tier":"frontend","app":"guestbook"}},"spec":{"containers":[{
+             "name":"php-redis","image":"gcr.io/google_samples/gb-frontend:v5"}],
+             "restartPolicy":"Always"}}},
+            "status":{"replicas":3,"fullyLabeledReplicas":3,"readyReplicas":2,"availableReplicas":2,
+             "observedGeneration":2}},
+           {"metadata":{"name":"defaulted","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{"app":"d"}},
+            "spec":{"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"a",
+             "image":"a:1"},{"name":"b","image":"b:2"}],"restartPolicy":"Always"}}},
+            "status":{"replicas":0}},
+           {"metadata":{"name":"notemplate","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"replicas":0,"selector":{"x":"y"}},
+            "status":{"replicas":0}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a PodTemplate shows its containers and pod labels")
+    void podTemplates() {
+      assertEquals(List.of(
+          List.of("batch-worker", "worker,log",
+                   "registry.example.com/worker:3.2,fluent/fluent-bit:3.0",
+                   "app=worker,tier=batch"),
+          List.of("bare", "x", "busybox:1.36", "<none>")),
+          rows("", "v1", "PodTemplate", """
+          [{"metadata":{"name":"batch-worker","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{"team":"data"}},
+            "template":{"metadata":{"labels":{"app":"worker","tier":"batch"}},"spec":{"containers":[
+             {"name":"worker","image":"registry.example.com/worker:3.2"},{"name":"log",
+             "image":"fluent/fluent-bit:3.0"}],"restartPolicy":"Always"}}},
+           {"metadata":{"name":"bare","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "template":{"metadata":{},"spec":{"containers":[{"name":"x","image":"busybox:1.36"}],
+             "restartPolicy":"Always"}}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("Job, CronJob, PodDisruptionBudget")
+  class Batch {
+    @Test
+    @DisplayName("a Job: status from the first condition of each type, completions and duration")
+    void jobs() {
+      assertEquals(List.of(
+          List.of("pi", "Complete", "1/1", "59s", "3m2s", "pi", "perl:5.34.0",
+                   "batch.kubernetes.io/controller-uid=6a5b4c3d-2e1f-4a0b-9c8d-7" +"e6f5a4b3c2d"),
+          List.of("running", "Running", "2/5", "90s", "3m2s", "pi", "perl:5.34.0",
+                   "batch.kubernetes.io/controller-uid=6a5b4c3d-2e1f-4a0b-9c8d-7" +"e6f5a4b3c2d"),
+          List.of("failed", "Failed", "0/1", "3m", "3m2s", "pi", "perl:5.34.0", "<none>"),
+          List.of("suspended", "Suspended", "0/3", "", "3m2s", "pi", "perl:5.34.0", "<none>"),
+          List.of("parallel", "Running", "0/1 of 3", "40s", "3m2s", "pi", "perl:5.34.0", "<none>"),
+          List.of("defaults", "Running", "0/1", "", "3m2s", "pi", "perl:5.34.0", "<none>"),
+          List.of("terminating", "Terminating", "0/2", "2m", "3m2s", "pi", "perl:5.34.0",
+                   "<none>"),
+          List.of("failuretarget", "FailureTarget", "0/1", "2m", "3m2s", "pi", "perl:5.34.0",
+                   "<none>"),
+          List.of("criteriamet", "SuccessCriteriaMet", "4/4", "3h", "3m2s", "pi", "perl:5.34.0",
+                   "<none>"),
+          List.of("complete-false", "Running", "0/1", "2d", "3m2s", "pi", "perl:5.34.0", "<none>"),
+          List.of("bad-selector", "Running", "0/1", "", "3m2s", "pi", "perl:5.34.0", "<error>")),
+          rows("batch", "v1", "Job", """
+          [{"metadata":{"name":"pi","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{"job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":1,"parallelism":1,"selector":{
+             "matchLabels":{
+             "batch.kubernetes.io/controller-uid":"6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d"}},
+             "completionMode":"NonIndexed","suspend":false},
+            "status":{"conditions":[{"type":"SuccessCriteriaMet","status":"True",
+             "lastProbeTime":"2025-06-01T11:58:00Z","lastTransitionTime":"2025-06-01T11:58:00Z"},{
+             "type":"Complete","status":"True","lastProbeTime":"2025-06-01T11:58:00Z",
+             "lastTransitionTime":"2025-06-01T11:58:00Z"}],"startTime":"2025-06-01T11:57:00Z",
+             "completionTime":"2025-06-01T11:57:59Z","succeeded":1,"terminating":0,"ready":0}},
+           {"metadata":{"name":"running","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":5,"parallelism":2,"selector":{
+             "matchLabels":{
+             "batch.kubernetes.io/controller-uid":"6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d"}}},
+            "status":{"startTime":"2025-06-01T11:58:30Z","active":2,"succeeded":2,"ready":2}},
+           {"metadata":{"name":"failed","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":0,"completions":1,"parallelism":1},
+            "status":{"conditions":[{"type":"FailureTarget","status":"True"},{"type":"Failed",
+             "status":"True","reason":"BackoffLimitExceeded"}],"startTime":"2025-06-01T11:57:00Z",
+             "failed":1}},
+           {"metadata":{"name":"suspended","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":3,"parallelism":1,
+             "suspend":true},
+            "status":{"conditions":[{"type":"Suspended","status":"True"}]}},
+           {"metadata":{"name":"parallel","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"parallelism":3},
+            "status":{"startTime":"2025-06-01T11:59:20Z","active":3}},
+           {"metadata":{"name":"defaults","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6},
+            "status":{}},
+           {"metadata":{"name":"terminating","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"},
+             "deletionTimestamp":"2025-06-01T11:59:59Z","finalizers":["foregroundDeletion"]},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":2,"parallelism":1},
+            "status":{"startTime":"2025-06-01T11:58:00Z","active":1}},
+           {"metadata":{"name":"failuretarget","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":1,"parallelism":1},
+            "status":{"conditions":[{"type":"FailureTarget","status":"True"}],
+             "startTime":"2025-06-01T11:58:00Z"}},
+           {"metadata":{"name":"criteriamet","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":4,"parallelism":4},
+            "status":{"conditions":[{"type":"SuccessCriteriaMet","status":"True"}],
+             "startTime":"2025-06-01T09:00:00Z","succeeded":4}},
+           {"metadata":{"name":"complete-false","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"completions":1,"parallelism":1},
+            "status":{"conditions":[{"type":"Complete","status":"False"},{"type":"Complete",
+             "status":"True"}],"startTime":"2025-05-29T12:00:00Z",
+             "completionTime":"2025-05-31T12:00:00Z"}},
+           {"metadata":{"name":"bad-selector","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},
+            "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"selector":{"matchExpressions":[{"key":"a",
+             "operator":"Exists","values":["x"]}]}},
+            "status":{}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CronJob: schedule, time zone, suspension, active jobs, last schedule")
+    void cronJobs() {
+      assertEquals(List.of(
+          List.of("hello", "*/5 * * * *", "<none>", "False", 1L, "60s", "3m2s", "pi",
+                   "perl:5.34.0", "<none>"),
+          List.of("nightly", "0 3 * * *", "Europe/Berlin", "True", 0L, "<none>", "3m2s", "pi",
+                   "perl:5.34.0", "app=backup"),
+          List.of("fresh", "@hourly", "<none>", "False", 0L, "<none>", "3m2s", "pi",
+                   "perl:5.34.0", "<none>")),
+          rows("batch", "v1", "CronJob", """
+          [{"metadata":{"name":"hello","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generation":1},
+            "spec":{"schedule":"*/5 * * * *","concurrencyPolicy":"Allow","suspend":false,
+             "jobTemplate":{"metadata":{},"spec":{"template":{"metadata":{"labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},"spec":{"containers":[{
+             "name":"pi","image":"perl:5.34.0"}],"restartPolicy":"Never"}},"backoffLimit":6}},
+             "successfulJobsHistoryLimit":3,"failedJobsHistoryLimit":1},
+            "status":{"active":[{"kind":"Job","namespace":"default","name":"hello-29145600",
+             "uid":"x","apiVersion":"batch/v1","resourceVersion":"1"}],
+             "lastScheduleTime":"2025-06-01T11:59:00Z",
+             "lastSuccessfulTime":"2025-06-01T11:55:00Z"}},
+           {"metadata":{"name":"nightly","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"schedule":"0 3 * * *","timeZone":"Europe/Berlin","suspend":true,"jobTemplate":{
+             "spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi",
+             "job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34.0"}],
+             "restartPolicy":"Never"}},"backoffLimit":6,"selector":{"matchLabels":{
+             "app":"backup"}}}}},
+            "status":{}},
+           {"metadata":{"name":"fresh","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"schedule":"@hourly","jobTemplate":{"spec":{"template":{"metadata":{"labels":{
+             "batch.kubernetes.io/job-name":"pi","job-name":"pi"}},"spec":{"containers":[{
+             "name":"pi","image":"perl:5.34.0"}],"restartPolicy":"Never"}},"backoffLimit":6}}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a PodDisruptionBudget shows integers or percentages, N/A when unset")
+    void podDisruptionBudgets() {
+      assertEquals(List.of(
+          List.of("web", "2", "N/A", 1L, "3m2s"),
+          List.of("percent", "N/A", "25%", 0L, "3m2s"),
+          List.of("both", "50%", "0", 0L, "3m2s"),
+          List.of("neither", "N/A", "N/A", 0L, "3m2s")),
+          rows("policy", "v1", "PodDisruptionBudget", """
+          [{"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generation":1},
+            "spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"web"}}},
+            "status":{"observedGeneration":1,"disruptionsAllowed":1,"currentHealthy":3,
+             "desiredHealthy":2,"expectedPods":3}},
+           {"metadata":{"name":"percent","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"maxUnavailable":"25%","selector":{"matchLabels":{"app":"db"}},
+             "unhealthyPodEvictionPolicy":"AlwaysAllow"},
+            "status":{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,
+             "expectedPods":0}},
+           {"metadata":{"name":"both","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"minAvailable":"50%","maxUnavailable":0}},
+           {"metadata":{"name":"neither","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("HorizontalPodAutoscaler")
+  class Autoscaling {
+    @Test
+    @DisplayName("autoscaling/v2: each metric current/target, two at most, CPU at 80% by default")
+    void autoscalersV2() {
+      assertEquals(List.of(
+          List.of("web", "Deployment/web", "cpu: 42%/50%", "2", 10L, 3L, "3m2s"),
+          List.of("nostatus", "StatefulSet/db", "cpu: <unknown>/80%", "1", 5L, 0L, "3m2s"),
+          List.of("memory", "Deployment/web", "memory: 314572800/512Mi", "1", 4L, 1L, "3m2s"),
+          List.of("many", "Deployment/web", "1500m/1k, 12k/10k + 2 more...", "1", 20L, 4L, "3m2s"),
+          List.of("pods-unknown", "Deployment/web", "<unknown>/100, <unknown>/2 (avg)", "1", 3L,
+                   0L, "3m2s"),
+          List.of("external", "Deployment/web", "90/100, 1500m/2 (avg)", "1", 3L, 2L, "3m2s"),
+          List.of("container", "Deployment/web", "cpu: 55%/60%, memory: 700Mi/1Gi", "1", 3L, 2L,
+                   "3m2s"),
+          List.of("auto", "Deployment/web", "cpu: <unknown>/<auto>, cpu: <unknown>/<auto>", "1",
+                   3L, 1L, "3m2s"),
+          List.of("three", "Deployment/web", "cpu: 12%/80%, memory: 90%/75% + 1 more...", "3", 9L,
+                   3L, "3m2s")),
+          rows("autoscaling", "v2", "HorizontalPodAutoscaler", """
+          [{"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":2,"maxReplicas":10,"metrics":[{"type":"Resource","resource":{
+             "name":"cpu","target":{"type":"Utilization","averageUtilization":50}}}]},
+            "status":{"currentReplicas":3,"desiredReplicas":3,"currentMetrics":[{"type":"Resource",
+             "resource":{"name":"cpu","current":{"averageValue":"250m","averageUtilization":42}}}],
+             "conditions":[]}},
+           {"metadata":{"name":"nostatus","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"StatefulSet","name":"db","apiVersion":"apps/v1"},
+             "maxReplicas":5}},
+           {"metadata":{"name":"memory","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":1,"maxReplicas":4,"metrics":[{"type":"Resource","resource":{
+             "name":"memory","target":{"type":"AverageValue","averageValue":"512Mi"}}}]},
+            "status":{"currentReplicas":1,"desiredReplicas":1,"currentMetrics":[{"type":"Resource",
+             "resource":{"name":"memory","current":{"averageValue":"314572800"}}}]}},
+           {"metadata":{"name":"many","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":1,"maxReplicas":20,"metrics":[{"type":"Pods","pods":{"metric":{
+             "name":"packets-per-second"},"target":{"type":"AverageValue","averageValue":"1k"}}},{
+             "type":"Object","object":{"metric":{"name":"requests-per-second"},"describedObject":{
+             "apiVersion":"networking.k8s.io/v1","kind":"Ingress","name":"main-route"},"target":{
+             "type":"Value","value":"10k"}}},{"type":"External","external":{"metric":{
+             "name":"queue_messages_ready","selector":{"matchLabels":{"queue":"worker_tasks"}}},
+             "target":{"type":"AverageValue","averageValue":"30"}}},{"type":"Resource","resource":{
+             "name":"cpu","target":{"type":"Utilization","averageUtilization":70}}}]},
+            "status":{"currentReplicas":4,"desiredReplicas":5,"currentMetrics":[{"type":"Pods",
+             "pods":{"metric":{"name":"packets-per-second"},"current":{"averageValue":"1500m"}}},{
+             "type":"Object","object":{"metric":{"name":"requests-per-second"},"describedObject":{
+             "apiVersion":"networking.k8s.io/v1","kind":"Ingress","name":"main-route"},"current":{
+             "value":"12k"}}}]}},
+           {"metadata":{"name":"pods-unknown","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "maxReplicas":3,"metrics":[{"type":"Pods","pods":{"metric":{"name":"x"},"target":{
+             "type":"AverageValue","averageValue":"100"}}},{"type":"Object","object":{"metric":{
+             "name":"y"},"describedObject":{"kind":"Service","name":"s","apiVersion":"v1"},
+             "target":{"type":"AverageValue","averageValue":"2"}}}]},
+            "status":{"currentReplicas":0,"desiredReplicas":0}},
+           {"metadata":{"name":"external","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "maxReplicas":3,"metrics":[{"type":"External","external":{"metric":{"name":"q"},
+             "target":{"type":"Value","value":"100"}}},{"type":"Object","object":{"metric":{
+             "name":"y"},"describedObject":{"kind":"Service","name":"s","apiVersion":"v1"},
+             "target":{"type":"AverageValue","averageValue":"2"}}}]},
+            "status":{"currentReplicas":2,"desiredReplicas":2,"currentMetrics":[{"type":"External",
+             "external":{"metric":{"name":"q"},"current":{"value":"90"}}},{"type":"Object",
+             "object":{"metric":{"name":"y"},"describedObject":{"kind":"Service","name":"s",
+             "apiVersion":"v1"},"current":{"averageValue":"1500m"}}}]}},
+           {"metadata":{"name":"container","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "maxReplicas":3,"metrics":[{"type":"ContainerResource","containerResource":{
+             "name":"cpu","container":"app","target":{"type":"Utilization",
+             "averageUtilization":60}}},{"type":"ContainerResource","containerResource":{
+             "name":"memory","container":"app","target":{"type":"AverageValue",
+             "averageValue":"1Gi"}}}]},
+            "status":{"currentReplicas":2,"desiredReplicas":2,"currentMetrics":[{
+             "type":"ContainerResource","containerResource":{"name":"cpu","container":"app",
+             "current":{"averageUtilization":55,"averageValue":"110m"}}},{
+             "type":"ContainerResource","containerResource":{"name":"memory","container":"app",
+             "current":{"averageValue":"700Mi"}}}]}},
+           {"metadata":{"name":"auto","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "maxReplicas":3,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{
+             "type":"Utilization"}}},{"type":"ContainerResource","containerResource":{"name":"cpu",
+             "container":"app","target":{"type":"Utilization"}}}]},
+            "status":{"currentReplicas":1,"desiredReplicas":1,"currentMetrics":[{"type":"Resource",
+             "resource":{"name":"cpu","current":{"averageValue":"1"}}}]}},
+           {"metadata":{"name":"three","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":3,"maxReplicas":9,"metrics":[{"type":"Resource","resource":{"name":"cpu",
+             "target":{"type":"Utilization","averageUtilization":80}}},{"type":"Resource",
+             "resource":{"name":"memory","target":{"type":"Utilization","averageUtilization":75}}},{
+             "type":"Resource","resource":{"name":"ephemeral-storage","target":{
+             "type":"AverageValue","averageValue":"2G"}}}]},
+            "status":{"currentReplicas":3,"desiredReplicas":3,"currentMetrics":[{"type":"Resource",
+             "resource":{"name":"cpu","current":{"averageUtilization":12,"averageValue":"12m"}}},{
+             "type":"Resource","resource":{"name":"memory","current":{"averageUtilization":90,
+             "averageValue":"900Mi"}}}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("autoscaling/v1: the CPU target, 80% by default")
+    void autoscalersV1() {
+      assertEquals(List.of(
+          List.of("web", "Deployment/web", "cpu: 42%/50%", "2", 10L, 3L, "3m2s"),
+          List.of("default-cpu", "ReplicaSet/rs", "cpu: 7%/80%", "1", 4L, 1L, "3m2s"),
+          List.of("none", "Deployment/web", "cpu: <unknown>/80%", "1", 4L, 0L, "3m2s")),
+          rows("autoscaling", "v1", "HorizontalPodAutoscaler", """
+          [{"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":2,"maxReplicas":10,"targetCPUUtilizationPercentage":50},
+            "status":{"currentReplicas":3,"desiredReplicas":3,
+             "currentCPUUtilizationPercentage":42}},
+           {"metadata":{"name":"default-cpu","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"ReplicaSet","name":"rs"},"maxReplicas":4},
+            "status":{"currentReplicas":1,"desiredReplicas":1,"currentCPUUtilizationPercentage":7}},
+           {"metadata":{"name":"none","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+             "minReplicas":1,"maxReplicas":4}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("Ingress, IngressClass, IPAddress, NetworkPolicy, ServiceCIDR")
+  class Networking {
+    @Test
+    @DisplayName("an Ingress shows its class, up to three hosts, its sorted addresses and ports")
+    void ingresses() {
+      assertEquals(List.of(
+          List.of("web", "nginx", "web.example.com", "172.18.0.2", "80", "3m2s"),
+          List.of("tls", "<none>", "a.example.com,b.example.com,c.example.com",
+                   "10.0.0.10,10.0.0.9,lb-1234.elb.amazonaws.com", "80, 443", "3m2s"),
+          List.of("many", "", "a,b,c + 2 more...", "", "80", "3m2s"),
+          List.of("default-backend", "<none>", "*", "", "80", "3m2s"),
+          List.of("hostless", "<none>", "*", "", "80", "3m2s")),
+          rows("networking.k8s.io", "v1", "Ingress", """
+          [{"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generation":1},
+            "spec":{"ingressClassName":"nginx","rules":[{"host":"web.example.com","http":{"paths":[{
+             "path":"/","pathType":"Prefix","backend":{"service":{"name":"web","port":{
+             "number":80}}}}]}}]},
+            "status":{"loadBalancer":{"ingress":[{"ip":"172.18.0.2"}]}}},
+           {"metadata":{"name":"tls","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"tls":[{"hosts":["a.example.com"],"secretName":"a-tls"}],"rules":[{
+             "host":"a.example.com"},{},{"host":"b.example.com"},{"host":"c.example.com"}]},
+            "status":{"loadBalancer":{"ingress":[{"hostname":"lb-1234.elb.amazonaws.com"},{
+             "ip":"10.0.0.9"},{"ip":"10.0.0.10"},{"ip":"10.0.0.9"},{}]}}},
+           {"metadata":{"name":"many","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"ingressClassName":"","rules":[{"host":"a"},{"host":"b"},{"host":"c"},{
+             "host":"d"},{"host":"e"}]},
+            "status":{"loadBalancer":{}}},
+           {"metadata":{"name":"default-backend","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"defaultBackend":{"service":{"name":"fallback","port":{"name":"http"}}}},
+            "status":{}},
+           {"metadata":{"name":"hostless","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"rules":[{"http":{"paths":[]}}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("an IngressClass shows its controller and parameters as kind.group/name")
+    void ingressClasses() {
+      assertEquals(List.of(
+          List.of("nginx", "k8s.io/ingress-nginx", "<none>", "3m2s"),
+          List.of("external-lb", "example.com/ingress-controller",
+                   "IngressParameters.k8s.example.com/external-lb", "3m2s"),
+          List.of("core-params", "example.com/c", "ConfigMap/params", "3m2s"),
+          List.of("empty", "", "<none>", "3m2s")),
+          rows("networking.k8s.io", "v1", "IngressClass", """
+          [{"metadata":{"name":"nginx","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "ingressclass.kubernetes.io/is-default-class":"true"}},
+            "spec":{"controller":"k8s.io/ingress-nginx"}},
+           {"metadata":{"name":"external-lb","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"controller":"example.com/ingress-controller","parameters":{
+             "apiGroup":"k8s.example.com","kind":"IngressParameters","name":"external-lb",
+             "scope":"Cluster"}}},
+           {"metadata":{"name":"core-params","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"controller":"example.com/c","parameters":{"kind":"ConfigMap","name":"params",
+             "namespace":"ingress","scope":"Namespace"}}},
+           {"metadata":{"name":"empty","creationTimestamp":"2025-06-01T11:56:58Z"},"spec":{}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("an IPAddress: its parent, and an age it has no column for")
+    void ipAddresses() {
+      assertEquals(List.of(
+          List.of("10.96.0.1", "services/default/kubernetes", "3m2s"),
+          List.of("10.96.0.10", "gateways.gateway.networking.k8s.io/infra/main", "3m2s"),
+          List.of("fd00::1", "nodes/kind-worker", "3m2s"),
+          List.of("10.96.0.99", "<none>", "3m2s")),
+          rows("networking.k8s.io", "v1", "IPAddress", """
+          [{"metadata":{"name":"10.96.0.1","creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "ipaddress.kubernetes.io/ip-family":"IPv4",
+             "ipaddress.kubernetes.io/managed-by":"ipallocator.k8s.io"}},
+            "spec":{"parentRef":{"group":"","resource":"services","namespace":"default",
+             "name":"kubernetes"}}},
+           {"metadata":{"name":"10.96.0.10","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"parentRef":{"group":"Gateway.Networking.k8s.io","resource":"Gateways",
+             "namespace":"infra","name":"main"}}},
+           {"metadata":{"name":"fd00::1","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"parentRef":{"resource":"nodes","name":"kind-worker"}}},
+           {"metadata":{"name":"10.96.0.99","creationTimestamp":"2025-06-01T11:56:58Z"},"spec":{}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a NetworkPolicy shows its pod selector")
+    void networkPolicies() {
+      assertEquals(List.of(
+          List.of("default-deny", "<none>", "3m2s"),
+          List.of("allow-web", "app=web,env notin (dev),role=frontend", "3m2s"),
+          List.of("no-selector", "<none>", "3m2s"),
+          List.of("bad", "<error>", "3m2s")),
+          rows("networking.k8s.io", "v1", "NetworkPolicy", """
+          [{"metadata":{"name":"default-deny","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generation":1},
+            "spec":{"podSelector":{},"policyTypes":["Ingress"]}},
+           {"metadata":{"name":"allow-web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"podSelector":{"matchLabels":{"app":"web","role":"frontend"},
+             "matchExpressions":[{"key":"env","operator":"NotIn","values":["dev"]}]},"ingress":[{
+             "from":[{"podSelector":{}}]}],"policyTypes":["Ingress"]}},
+           {"metadata":{"name":"no-selector","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{}},
+           {"metadata":{"name":"bad","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"podSelector":{"matchExpressions":[{"key":"x","operator":"Bogus"}]}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ServiceCIDR lists its CIDRs")
+    void serviceCidrs() {
+      assertEquals(List.of(
+          List.of("kubernetes", "10.96.0.0/16", "30d"),
+          List.of("dual", "10.100.0.0/16,fd00:10:100::/112", "3m2s"),
+          List.of("empty", "", "3m2s")),
+          rows("networking.k8s.io", "v1", "ServiceCIDR", """
+          [{"metadata":{"name":"kubernetes","creationTimestamp":"2025-05-02T12:00:00Z","labels":{
+             "networking.k8s.io/service-cidr":"kubernetes"},"finalizers":[
+             "networking.k8s.io/service-cidr-finalizer"]},
+            "spec":{"cidrs":["10.96.0.0/16"]},
+            "status":{"conditions":[{"type":"Ready","status":"True",
+             "lastTransitionTime":"2025-05-02T12:00:00Z","reason":"",
+             "message":"Kubernetes Service CIDR is ready"}]}},
+           {"metadata":{"name":"dual","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"cidrs":["10.100.0.0/16","fd00:10:100::/112"]}},
+           {"metadata":{"name":"empty","creationTimestamp":"2025-06-01T11:56:58Z"},"spec":{}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("RBAC bindings, CertificateSigningRequest, admission")
+  class Access {
+    @Test
+    @DisplayName("a ClusterRoleBinding: its role, and its subjects by kind when wide")
+    void clusterRoleBindings() {
+      assertEquals(List.of(
+          List.of("cluster-admin", "ClusterRole/cluster-admin", "40d", "", "system:masters", ""),
+          List.of("mixed", "ClusterRole/view", "3m2s", "alice, bob", "devs, ops",
+                   "ci/robot, ci/builder"),
+          List.of("nobody", "ClusterRole/edit", "3m2s", "", "", "")),
+          rows("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", """
+          [{"metadata":{"name":"cluster-admin","creationTimestamp":"2025-04-22T12:00:00Z","labels":{
+             "kubernetes.io/bootstrapping":"rbac-defaults"},"annotations":{
+             "rbac.authorization.kubernetes.io/autoupdate":"true"}},
+            "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",
+             "name":"cluster-admin"},
+            "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group",
+             "name":"system:masters"}]},
+           {"metadata":{"name":"mixed","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "roleRef":{"kind":"ClusterRole","name":"view"},
+            "subjects":[{"kind":"User","name":"alice"},{"kind":"ServiceAccount","name":"robot",
+             "namespace":"ci"},{"kind":"User","name":"bob"},{"kind":"Group","name":"devs"},{
+             "kind":"Group","name":"ops"},{"kind":"ServiceAccount","name":"builder",
+             "namespace":"ci"}]},
+           {"metadata":{"name":"nobody","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"edit"}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a RoleBinding names service accounts namespace/name")
+    void roleBindings() {
+      assertEquals(List.of(
+          List.of("read-pods", "Role/pod-reader", "3m2s", "jane", "", ""),
+          List.of("deployer", "ClusterRole/edit", "3m2s", "", "system:serviceaccounts:apps",
+                   "apps/default, /helm")),
+          rows("rbac.authorization.k8s.io", "v1", "RoleBinding", """
+          [{"metadata":{"name":"read-pods","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"pod-reader"},
+            "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"jane"}]},
+           {"metadata":{"name":"deployer","namespace":"apps",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"edit"},
+            "subjects":[{"kind":"ServiceAccount","name":"default","namespace":"apps"},{
+             "kind":"ServiceAccount","name":"helm"},{"kind":"Group",
+             "name":"system:serviceaccounts:apps"}]}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CertificateSigningRequest: denial outranks approval; failure and issue add up")
+    void certificateSigningRequests() {
+      assertEquals(List.of(
+          List.of("csr-8x7kq", "3m2s", "kubernetes.io/kube-apiserver-client-kubelet",
+                   "system:bootstrap:abcdef", "<none>", "Approved,Issued"),
+          List.of("alice", "3m2s", "kubernetes.io/kube-apiserver-client", "kubernetes-admin",
+                   "24h", "Pending"),
+          List.of("denied", "3m2s", "example.com/signer", "bob", "60m", "Denied,Failed"),
+          List.of("failed", "3m2s", "example.com/signer", "carol", "10m",
+                   "Approved,Failed,Issued"),
+          List.of("nosigner", "3m2s", "<none>", "", "90d", "Pending,Issued"),
+          List.of("short", "3m2s", "x/y", "", "45s", "Pending")),
+          rows("certificates.k8s.io", "v1", "CertificateSigningRequest", """
+          [{"metadata":{"name":"csr-8x7kq","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","signerName":"kubernetes.io/kube-apiserver-client-kubelet",
+             "usages":["digital signature","client auth"],"username":"system:bootstrap:abcdef",
+             "groups":["system:bootstrappers","system:authenticated"]},
+            "status":{"conditions":[{"type":"Approved","status":"True","reason":"AutoApproved",
+             "message":"Auto approving kubelet client certificate after SubjectAccessReview.",
+             "lastUpdateTime":"2025-06-01T11:57:00Z","lastTransitionTime":"2025-06-01T11:57:00Z"}],
+             "certificate":"LS0tLS1CRUdJTg=="}},
+           {"metadata":{"name":"alice","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","signerName":"kubernetes.io/kube-apiserver-client",
+             "expirationSeconds":86400,"usages":["client auth"],"username":"kubernetes-admin"},
+            "status":{}},
+           {"metadata":{"name":"denied","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","signerName":"example.com/signer","expirationSeconds":3600,
+             "username":"bob"},
+            "status":{"conditions":[{"type":"Approved","status":"True"},{"type":"Denied",
+             "status":"True"},{"type":"Failed","status":"True"}]}},
+           {"metadata":{"name":"failed","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","signerName":"example.com/signer","expirationSeconds":600,
+             "username":"carol"},
+            "status":{"conditions":[{"type":"Approved","status":"True"},{"type":"Failed",
+             "status":"True"}],"certificate":"QUJD"}},
+           {"metadata":{"name":"nosigner","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","expirationSeconds":7776000},
+            "status":{"certificate":"QUJD"}},
+           {"metadata":{"name":"short","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"request":"LS0t","signerName":"x/y","expirationSeconds":45}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a MutatingWebhookConfiguration counts its webhooks")
+    void mutatingWebhooks() {
+      assertEquals(List.of(
+          List.of("istio-sidecar-injector", 3L, "3m2s"),
+          List.of("empty", 0L, "3m2s")),
+          rows("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", """
+          [{"metadata":{"name":"istio-sidecar-injector","creationTimestamp":"2025-06-01T11:56:58Z",
+             "generation":3},
+            "webhooks":[{"name":"a.sidecar-injector.istio.io","clientConfig":{"service":{
+             "namespace":"x","name":"y","path":"/","port":443}},"rules":[],"failurePolicy":"Fail",
+             "sideEffects":"None","admissionReviewVersions":["v1"]},{
+             "name":"b.sidecar-injector.istio.io","clientConfig":{"service":{"namespace":"x",
+             "name":"y","path":"/","port":443}},"rules":[],"failurePolicy":"Fail",
+             "sideEffects":"None","admissionReviewVersions":["v1"]},{"name":"c","clientConfig":{
+             "service":{"namespace":"x","name":"y","path":"/","port":443}},"rules":[],
+             "failurePolicy":"Fail","sideEffects":"None","admissionReviewVersions":["v1"]}]},
+           {"metadata":{"name":"empty","creationTimestamp":"2025-06-01T11:56:58Z"}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ValidatingWebhookConfiguration counts its webhooks")
+    void validatingWebhooks() {
+      assertEquals(List.of(
+          List.of("cert-manager-webhook", 1L, "3m2s"),
+          List.of("none", 0L, "3m2s")),
+          rows("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", """
+          [{"metadata":{"name":"cert-manager-webhook","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "webhooks":[{"name":"webhook.cert-manager.io","clientConfig":{"service":{
+             "namespace":"x","name":"y","path":"/","port":443}},"rules":[],"failurePolicy":"Fail",
+             "sideEffects":"None","admissionReviewVersions":["v1"]}]},
+           {"metadata":{"name":"none","creationTimestamp":"2025-06-01T11:56:58Z"},"webhooks":[]}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ValidatingAdmissionPolicy counts its validations and shows its param kind")
+    void admissionPolicies() {
+      assertEquals(List.of(
+          List.of("replica-limit", 2L, "rules.example.com/v1/ReplicaLimit", "3m2s"),
+          List.of("no-params", 1L, "<unset>", "3m2s"),
+          List.of("core-params", 0L, "v1/ConfigMap", "3m2s"),
+          List.of("empty-kind", 0L, "/", "3m2s")),
+          rows("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", """
+          [{"metadata":{"name":"replica-limit","creationTimestamp":"2025-06-01T11:56:58Z",
+             "generation":1},
+            "spec":{"paramKind":{"apiVersion":"rules.example.com/v1","kind":"ReplicaLimit"},
+             "matchConstraints":{"resourceRules":[]},"validations":[{
+             "expression":"object.spec.replicas <= params.maxReplicas"},{"expression":"true"}],
+             "failurePolicy":"Fail"},
+            "status":{"observedGeneration":1,"typeChecking":{}}},
+           {"metadata":{"name":"no-params","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"validations":[{"expression":"true"}]}},
+           {"metadata":{"name":"core-params","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"paramKind":{"apiVersion":"v1","kind":"ConfigMap"}}},
+           {"metadata":{"name":"empty-kind","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"paramKind":{}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ValidatingAdmissionPolicyBinding: param by name, or its selector's Go struct")
+    void admissionPolicyBindings() {
+      assertEquals(List.of(
+          List.of("replica-limit-test", "replica-limit", "default/replica-limit-test.example.com",
+                   "3m2s"),
+          List.of("any-ns", "replica-limit", "*/limits", "3m2s"),
+          List.of("by-selector", "p",
+                   "&LabelSelector{MatchLabels:map[string]string{app: web,env: p" +
+                  "rod,},MatchExpressions:[]LabelSelectorRequirement{LabelSelec" +
+                  "torRequirement{Key:tier,Operator:In,Values:[a b],},LabelSele" +
+                  "ctorRequirement{Key:x,Operator:Exists,Values:[],},},}", "3m2s"),
+          List.of("empty-selector", "p",
+                   "&LabelSelector{MatchLabels:map[string]string{},MatchExpressi" +
+                  "ons:[]LabelSelectorRequirement{},}", "3m2s"),
+          List.of("no-param", "p", "<unset>", "3m2s"),
+          List.of("neither", "p", "<unset>", "3m2s")),
+          rows("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", """
+          [{"metadata":{"name":"replica-limit-test","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"replica-limit","validationActions":["Deny"],"paramRef":{
+             "name":"replica-limit-test.example.com","namespace":"default",
+             "parameterNotFoundAction":"Deny"}}},
+           {"metadata":{"name":"any-ns","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"replica-limit","validationActions":["Warn"],"paramRef":{
+             "name":"limits","parameterNotFoundAction":"Allow"}}},
+           {"metadata":{"name":"by-selector","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"p","validationActions":["Audit"],"paramRef":{"selector":{
+             "matchLabels":{"env":"prod","app":"web"},"matchExpressions":[{"key":"tier",
+             "operator":"In","values":["a","b"]},{"key":"x","operator":"Exists"}]},
+             "parameterNotFoundAction":"Deny"}}},
+           {"metadata":{"name":"empty-selector","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"p","validationActions":["Deny"],"paramRef":{"selector":{},
+             "parameterNotFoundAction":"Deny"}}},
+           {"metadata":{"name":"no-param","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"p","validationActions":["Deny"]}},
+           {"metadata":{"name":"neither","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"policyName":"p","validationActions":["Deny"],"paramRef":{"namespace":"ns",
+             "parameterNotFoundAction":"Deny"}}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("StorageClass, CSIDriver, CSINode, VolumeAttachment, VolumeAttributesClass")
+  class StorageDrivers {
+    @Test
+    @DisplayName("a StorageClass marks the default class; policy and binding mode defaulted")
+    void storageClasses() {
+      assertEquals(List.of(
+          List.of("standard (default)", "rancher.io/local-path", "Delete", "WaitForFirstConsumer",
+                   false, "3m2s"),
+          List.of("gp3 (default)", "ebs.csi.aws.com", "Retain", "Immediate", true, "3m2s"),
+          List.of("defaults", "kubernetes.io/no-provisioner", "Delete", "Immediate", false,
+                   "3m2s"),
+          List.of("no-expansion", "x", "Delete", "Immediate", false, "3m2s")),
+          rows("storage.k8s.io", "v1", "StorageClass", """
+          [{"metadata":{"name":"standard","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "storageclass.kubernetes.io/is-default-class":"true"}},
+            "provisioner":"rancher.io/local-path",
+            "reclaimPolicy":"Delete",
+            "volumeBindingMode":"WaitForFirstConsumer"},
+           {"metadata":{"name":"gp3","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "storageclass.beta.kubernetes.io/is-default-class":"true"}},
+            "provisioner":"ebs.csi.aws.com",
+            "parameters":{"type":"gp3"},
+            "reclaimPolicy":"Retain",
+            "allowVolumeExpansion":true,
+            "volumeBindingMode":"Immediate"},
+           {"metadata":{"name":"defaults","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "storageclass.kubernetes.io/is-default-class":"True"}},
+            "provisioner":"kubernetes.io/no-provisioner"},
+           {"metadata":{"name":"no-expansion","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "provisioner":"x",
+            "allowVolumeExpansion":false}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CSIDriver's flags print as booleans, token audiences unset or listed")
+    void csiDrivers() {
+      assertEquals(List.of(
+          List.of("ebs.csi.aws.com", true, false, false, "<unset>", false, "Persistent", "3m2s"),
+          List.of("secrets-store.csi.k8s.io", false, true, true, "vault,", true,
+                   "Ephemeral,Persistent", "3m2s"),
+          List.of("defaults.example.com", true, false, false, "<unset>", false, "Persistent",
+                   "3m2s"),
+          List.of("empty-tokens.example.com", true, false, false, "", false, "Persistent", "3m2s")),
+          rows("storage.k8s.io", "v1", "CSIDriver", """
+          [{"metadata":{"name":"ebs.csi.aws.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"attachRequired":true,"podInfoOnMount":false,"volumeLifecycleModes":[
+             "Persistent"],"fsGroupPolicy":"ReadWriteOnceWithFSType","requiresRepublish":false,
+             "storageCapacity":false,"seLinuxMount":false}},
+           {"metadata":{"name":"secrets-store.csi.k8s.io",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"attachRequired":false,"podInfoOnMount":true,"volumeLifecycleModes":[
+             "Ephemeral","Persistent"],"tokenRequests":[{"audience":"vault"},{"audience":"",
+             "expirationSeconds":600}],"requiresRepublish":true,"storageCapacity":true}},
+           {"metadata":{"name":"defaults.example.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{}},
+           {"metadata":{"name":"empty-tokens.example.com",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"tokenRequests":[]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CSINode counts its drivers")
+    void csiNodes() {
+      assertEquals(List.of(
+          List.of("kind-worker", 2L, "3m2s"),
+          List.of("kind-control-plane", 0L, "3m2s")),
+          rows("storage.k8s.io", "v1", "CSINode", """
+          [{"metadata":{"name":"kind-worker","creationTimestamp":"2025-06-01T11:56:58Z",
+             "ownerReferences":[{"apiVersion":"v1","kind":"Node","name":"kind-worker","uid":"u"}]},
+            "spec":{"drivers":[{"name":"ebs.csi.aws.com","nodeID":"i-1","topologyKeys":[
+             "topology.ebs.csi.aws.com/zone"]},{"name":"efs.csi.aws.com","nodeID":"i-1"}]}},
+           {"metadata":{"name":"kind-control-plane","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"drivers":null}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a VolumeAttachment shows attacher, volume, node and whether attached")
+    void volumeAttachments() {
+      assertEquals(List.of(
+          List.of("csi-0a1b2c3d4e5f", "ebs.csi.aws.com", "pvc-6f1c2d3e", "kind-worker", true,
+                   "3m2s"),
+          List.of("csi-inline", "x.example.com", "", "kind-worker2", false, "3m2s"),
+          List.of("csi-nostatus", "x.example.com", "pv-1", "n", false, "3m2s")),
+          rows("storage.k8s.io", "v1", "VolumeAttachment", """
+          [{"metadata":{"name":"csi-0a1b2c3d4e5f","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"csi.alpha.kubernetes.io/node-id":"i-1"},"finalizers":[
+             "external-attacher/ebs-csi-aws-com"]},
+            "spec":{"attacher":"ebs.csi.aws.com","source":{"persistentVolumeName":"pvc-6f1c2d3e"},
+             "nodeName":"kind-worker"},
+            "status":{"attached":true,"attachmentMetadata":{"devicePath":"/dev/xvdaa"}}},
+           {"metadata":{"name":"csi-inline","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"attacher":"x.example.com","source":{"inlineVolumeSpec":{"csi":{"driver":"x",
+             "volumeHandle":"h"}}},"nodeName":"kind-worker2"},
+            "status":{"attached":false}},
+           {"metadata":{"name":"csi-nostatus","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"attacher":"x.example.com","source":{"persistentVolumeName":"pv-1"},
+             "nodeName":"n"}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a VolumeAttributesClass shows its driver")
+    void volumeAttributesClasses() {
+      assertEquals(List.of(
+          List.of("gold", "pd.csi.storage.gke.io", "3m2s")),
+          rows("storage.k8s.io", "v1", "VolumeAttributesClass", """
+          [{"metadata":{"name":"gold","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "driverName":"pd.csi.storage.gke.io",
+            "parameters":{"iops":"4000"}}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("scheduling, leases, runtime classes, devices, priority and fairness, APIService")
+  class ControlPlane {
+    @Test
+    @DisplayName("a PriorityClass shows value, global default and preemption policy")
+    void priorityClasses() {
+      assertEquals(List.of(
+          List.of("system-cluster-critical", 2000000000L, false, "40d", "PreemptLowerPriority"),
+          List.of("high", 1000000L, true, "3m2s", "Never"),
+          List.of("low", -10L, false, "3m2s", "PreemptLowerPriority")),
+          rows("scheduling.k8s.io", "v1", "PriorityClass", """
+          [{"metadata":{"name":"system-cluster-critical",
+             "creationTimestamp":"2025-04-22T12:00:00Z"},
+            "value":2000000000,
+            "preemptionPolicy":"PreemptLowerPriority"},
+           {"metadata":{"name":"high","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "value":1000000,
+            "globalDefault":true,
+            "preemptionPolicy":"Never"},
+           {"metadata":{"name":"low","creationTimestamp":"2025-06-01T11:56:58Z"},"value":-10}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a Lease shows its holder")
+    void leases() {
+      assertEquals(List.of(
+          List.of("kube-controller-manager",
+                   "kind-control-plane_8f7e6d5c-4b3a-4c2d-9e1f-0a1b2c3d4e5f", "3m2s"),
+          List.of("kind-worker", "kind-worker", "3m2s"),
+          List.of("released", "", "3m2s")),
+          rows("coordination.k8s.io", "v1", "Lease", """
+          [{"metadata":{"name":"kube-controller-manager","namespace":"kube-system",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"holderIdentity":"kind-control-plane_8f7e6d5c-4b3a-4c2d-9e1f-0a1b2c3d4e5f",
+             "leaseDurationSeconds":15,"acquireTime":"2025-06-01T11:57:00.000000Z",
+             "renewTime":"2025-06-01T11:59:58.000000Z","leaseTransitions":0}},
+           {"metadata":{"name":"kind-worker","namespace":"kube-node-lease",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"holderIdentity":"kind-worker","leaseDurationSeconds":40,
+             "renewTime":"2025-06-01T11:59:55.000000Z"}},
+           {"metadata":{"name":"released","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a RuntimeClass shows its handler")
+    void runtimeClasses() {
+      assertEquals(List.of(
+          List.of("gvisor", "runsc", "3m2s"),
+          List.of("kata", "kata-qemu", "3m2s")),
+          rows("node.k8s.io", "v1", "RuntimeClass", """
+          [{"metadata":{"name":"gvisor","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "handler":"runsc"},
+           {"metadata":{"name":"kata","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "handler":"kata-qemu",
+            "overhead":{"podFixed":{"memory":"160Mi","cpu":"250m"}},
+            "scheduling":{"nodeSelector":{"kata":"true"}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a DeviceClass shows only name and age")
+    void deviceClasses() {
+      assertEquals(List.of(
+          List.of("gpu.example.com", "3m2s")),
+          rows("resource.k8s.io", "v1", "DeviceClass", """
+          [{"metadata":{"name":"gpu.example.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"selectors":[{"cel":{"expression":"device.driver == 'gpu.example.com'"}}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ResourceClaimTemplate shows only name and age")
+    void resourceClaimTemplates() {
+      assertEquals(List.of(
+          List.of("gpu-template", "3m2s")),
+          rows("resource.k8s.io", "v1", "ResourceClaimTemplate", """
+          [{"metadata":{"name":"gpu-template","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"spec":{"devices":{"requests":[{"name":"gpu","exactly":{
+             "deviceClassName":"gpu.example.com"}}]}}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ResourceClaim summarises its state: deleted, pending, allocated, reserved")
+    void resourceClaims() {
+      assertEquals(List.of(
+          List.of("gpu-claim", "pending", "3m2s"),
+          List.of("allocated", "allocated", "3m2s"),
+          List.of("reserved", "allocated,reserved", "3m2s"),
+          List.of("deleted", "deleted", "3m2s"),
+          List.of("deleted-allocated", "deleted,allocated,reserved", "3m2s")),
+          rows("resource.k8s.io", "v1", "ResourceClaim", """
+          [{"metadata":{"name":"gpu-claim","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"devices":{"requests":[{"name":"gpu","exactly":{
+             "deviceClassName":"gpu.example.com","allocationMode":"ExactCount","count":1}}]}}},
+           {"metadata":{"name":"allocated","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"devices":{}},
+            "status":{"allocation":{"devices":{"results":[{"request":"gpu",
+             "driver":"gpu.example.com","pool":"kind-worker","device":"gpu-0"}]}}}},
+           {"metadata":{"name":"reserved","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"devices":{}},
+            "status":{"allocation":{"devices":{}},"reservedFor":[{"resource":"pods","name":"p",
+             "uid":"u"}]}},
+           {"metadata":{"name":"deleted","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","deletionTimestamp":"2025-06-01T11:59:57Z",
+             "finalizers":["resource.kubernetes.io/delete-protection"]},
+            "spec":{"devices":{}}},
+           {"metadata":{"name":"deleted-allocated","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","deletionTimestamp":"2025-06-01T11:59:57Z",
+             "finalizers":["resource.kubernetes.io/delete-protection"]},
+            "spec":{"devices":{}},
+            "status":{"allocation":{},"reservedFor":[{"resource":"pods","name":"p","uid":"u"}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ResourceSlice shows node, driver and pool")
+    void resourceSlices() {
+      assertEquals(List.of(
+          List.of("kind-worker-gpu.example.com-x7k2p", "kind-worker", "gpu.example.com",
+                   "kind-worker", "3m2s"),
+          List.of("network-attached", "", "nas.example.com", "rack-1", "3m2s")),
+          rows("resource.k8s.io", "v1", "ResourceSlice", """
+          [{"metadata":{"name":"kind-worker-gpu.example.com-x7k2p",
+             "creationTimestamp":"2025-06-01T11:56:58Z",
+             "generateName":"kind-worker-gpu.example.com-"},
+            "spec":{"driver":"gpu.example.com","pool":{"name":"kind-worker","generation":1,
+             "resourceSliceCount":1},"nodeName":"kind-worker","devices":[{"name":"gpu-0"}]}},
+           {"metadata":{"name":"network-attached","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"driver":"nas.example.com","pool":{"name":"rack-1","generation":2,
+             "resourceSliceCount":1},"allNodes":true}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("FlowSchemas list in matching order, precedence defaulted to 1000")
+    void flowSchemas() {
+      assertEquals(List.of(
+          List.of("exempt", "exempt", 1L, "<none>", "3m2s", "False"),
+          List.of("probes", "exempt", 2L, "<none>", "3m2s", "False"),
+          List.of("system-leader-election", "leader-election", 100L, "ByUser", "3m2s", "False"),
+          List.of("workload-leader-election", "leader-election", 200L, "ByUser", "3m2s", "False"),
+          List.of("broken", "missing-level", 1000L, "ByNamespace", "3m2s", "True"),
+          List.of("alpha-same", "x", 9000L, "<none>", "3m2s", "Unknown"),
+          List.of("service-accounts", "workload-low", 9000L, "ByUser", "3m2s", "?"),
+          List.of("global-default", "global-default", 9900L, "ByUser", "3m2s", "False"),
+          List.of("catch-all", "catch-all", 10000L, "ByUser", "3m2s", "False")),
+          rows("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", """
+          [{"metadata":{"name":"global-default","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"global-default"},"rules":[],
+             "matchingPrecedence":9900,"distinguisherMethod":{"type":"ByUser"}},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references global-default"}]}},
+           {"metadata":{"name":"exempt","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"exempt"},"rules":[],
+             "matchingPrecedence":1},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references exempt"}]}},
+           {"metadata":{"name":"workload-leader-election",
+             "creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"leader-election"},"rules":[],
+             "matchingPrecedence":200,"distinguisherMethod":{"type":"ByUser"}},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references leader-election"}]}},
+           {"metadata":{"name":"probes","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"exempt"},"rules":[],
+             "matchingPrecedence":2},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references exempt"}]}},
+           {"metadata":{"name":"system-leader-election","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"leader-election"},"rules":[],
+             "matchingPrecedence":100,"distinguisherMethod":{"type":"ByUser"}},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references leader-election"}]}},
+           {"metadata":{"name":"catch-all","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"catch-all"},"rules":[],
+             "matchingPrecedence":10000,"distinguisherMethod":{"type":"ByUser"}},
+            "status":{"conditions":[{"type":"Dangling","status":"False",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references catch-all"}]}},
+           {"metadata":{"name":"service-accounts","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"workload-low"},"rules":[],
+             "matchingPrecedence":9000,"distinguisherMethod":{"type":"ByUser"}},
+            "status":{"conditions":[]}},
+           {"metadata":{"name":"broken","creationTimestamp":"2025-06-01T11:56:58Z","annotations":{
+             "apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"missing-level"},"rules":[],
+             "distinguisherMethod":{"type":"ByNamespace"}},
+            "status":{"conditions":[{"type":"Dangling","status":"True",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references missing-level"}]}},
+           {"metadata":{"name":"alpha-same","creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"apf.kubernetes.io/autoupdate-spec":"true"}},
+            "spec":{"priorityLevelConfiguration":{"name":"x"},"rules":[],"matchingPrecedence":9000},
+            "status":{"conditions":[{"type":"Dangling","status":"Unknown",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Found",
+             "message":"references x"}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a PriorityLevelConfiguration: shares and queuing, with defaults")
+    void priorityLevels() {
+      assertEquals(List.of(
+          List.of("exempt", "Exempt", "<none>", "<none>", "<none>", "<none>", "3m2s"),
+          List.of("workload-low", "Limited", 100L, 128L, 6L, 50L, "3m2s"),
+          List.of("catch-all", "Limited", 5L, "<none>", "<none>", "<none>", "3m2s"),
+          List.of("defaults", "Limited", 30L, 64L, 8L, 50L, "3m2s"),
+          List.of("queue-no-config", "Limited", 0L, "<none>", "<none>", "<none>", "3m2s")),
+          rows("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration", """
+          [{"metadata":{"name":"exempt","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"type":"Exempt","exempt":{"nominalConcurrencyShares":0,"lendablePercent":0}},
+            "status":{}},
+           {"metadata":{"name":"workload-low","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"type":"Limited","limited":{"nominalConcurrencyShares":100,"limitResponse":{
+             "type":"Queue","queuing":{"queues":128,"handSize":6,"queueLengthLimit":50}},
+             "lendablePercent":90}}},
+           {"metadata":{"name":"catch-all","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"type":"Limited","limited":{"nominalConcurrencyShares":5,"limitResponse":{
+             "type":"Reject"},"lendablePercent":0}}},
+           {"metadata":{"name":"defaults","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"type":"Limited","limited":{"limitResponse":{"type":"Queue","queuing":{}}}}},
+           {"metadata":{"name":"queue-no-config","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"type":"Limited","limited":{"nominalConcurrencyShares":0,"limitResponse":{
+             "type":"Queue"}}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("an APIService shows its service, or Local, and availability with the reason")
+    void apiServices() {
+      assertEquals(List.of(
+          List.of("v1.apps", "Local", "True", "3m2s"),
+          List.of("v1beta1.metrics.k8s.io", "kube-system/metrics-server",
+                   "False (MissingEndpoints)", "3m2s"),
+          List.of("v1.custom.example.com", "ext/api", "Unknown", "3m2s"),
+          List.of("v2.custom.example.com", "Local", "False", "3m2s"),
+          List.of("v3.custom.example.com", "Local", "Unknown (Pending)", "3m2s")),
+          rows("apiregistration.k8s.io", "v1", "APIService", """
+          [{"metadata":{"name":"v1.apps","creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "kube-aggregator.kubernetes.io/automanaged":"onstart"}},
+            "spec":{"group":"apps","version":"v1","groupPriorityMinimum":17800,
+             "versionPriority":15},
+            "status":{"conditions":[{"type":"Available","status":"True",
+             "lastTransitionTime":"2025-05-31T12:00:00Z","reason":"Local",
+             "message":"Local APIServices are always available"}]}},
+           {"metadata":{"name":"v1beta1.metrics.k8s.io","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"service":{"namespace":"kube-system","name":"metrics-server","port":443},
+             "group":"metrics.k8s.io","version":"v1beta1","insecureSkipTLSVerify":true,
+             "groupPriorityMinimum":100,"versionPriority":100},
+            "status":{"conditions":[{"type":"Available","status":"False",
+             "lastTransitionTime":"2025-06-01T11:59:00Z","reason":"MissingEndpoints",
+             "message":"endpoints for service/metrics-server have no addresses"}]}},
+           {"metadata":{"name":"v1.custom.example.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"service":{"namespace":"ext","name":"api"},"group":"custom.example.com",
+             "version":"v1","groupPriorityMinimum":1000,"versionPriority":15},
+            "status":{}},
+           {"metadata":{"name":"v2.custom.example.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"group":"custom.example.com","version":"v2","groupPriorityMinimum":1000,
+             "versionPriority":15},
+            "status":{"conditions":[{"type":"Available","status":"False"}]}},
+           {"metadata":{"name":"v3.custom.example.com","creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"group":"custom.example.com","version":"v3","groupPriorityMinimum":1000,
+             "versionPriority":15},
+            "status":{"conditions":[{"type":"Available","status":"Unknown","reason":"Pending"}]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ComponentStatus shows its Healthy condition")
+    void componentStatuses() {
+      assertEquals(List.of(
+          List.of("scheduler", "Healthy", "ok", ""),
+          List.of("etcd-0", "Healthy", "{\"health\":\"true\",\"reason\":\"\"}", ""),
+          List.of("controller-manager", "Unhealthy", "",
+                   "Get \"https://127.0.0.1:10257/healthz\": connection refused"),
+          List.of("nothing", "Unknown", "", ""),
+          List.of("second", "Unhealthy", "m", "e")),
+          rows("", "v1", "ComponentStatus", """
+          [{"metadata":{"name":"scheduler"},
+            "conditions":[{"type":"Healthy","status":"True","message":"ok"}]},
+           {"metadata":{"name":"etcd-0"},
+            "conditions":[{"type":"Healthy","status":"True",
+             "message":"{\\"health\\":\\"true\\",\\"reason\\":\\"\\"}"}]},
+           {"metadata":{"name":"controller-manager"},
+            "conditions":[{"type":"Healthy","status":"False",
+             "error":"Get \\"https://127.0.0.1:10257/healthz\\": connection refused"}]},
+           {"metadata":{"name":"nothing"}},
+           {"metadata":{"name":"second","creationTimestamp":"2025-06-01T11:59:00Z"},
+            "conditions":[{"type":"Other","status":"True","message":"x"},{"type":"Healthy",
+             "status":"Unknown","message":"m","error":"e"}]}]
+          """));
+    }
+  }
+
+  @Nested
+  @DisplayName("kinds whose registries print the default table, though printers exist")
+  class DefaultTables {
+    @Test
+    @DisplayName("a Role shows its name and creation time only")
+    void roles() {
+      assertEquals(List.of(
+          List.of("pod-reader", "2025-06-01T11:56:58Z"),
+          List.of("old", "2023-03-24T12:00:00Z")),
+          rows("rbac.authorization.k8s.io", "v1", "Role", """
+          [{"metadata":{"name":"pod-reader","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","watch","list"]}]},
+           {"metadata":{"name":"old","namespace":"default",
+             "creationTimestamp":"2023-03-24T12:00:00Z"},
+            "rules":[]}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a ClusterRole shows its name and creation time only")
+    void clusterRoles() {
+      assertEquals(List.of(
+          List.of("view", "2025-06-01T11:56:58Z")),
+          rows("rbac.authorization.k8s.io", "v1", "ClusterRole", """
+          [{"metadata":{"name":"view","creationTimestamp":"2025-06-01T11:56:58Z","labels":{
+             "kubernetes.io/bootstrapping":"rbac-defaults"}},
+            "aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{
+             "rbac.authorization.k8s.io/aggregate-to-view":"true"}}]},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list","watch"]}]}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a LimitRange shows its name and creation time only")
+    void limitRanges() {
+      assertEquals(List.of(
+          List.of("cpu-limit-range", "2025-06-01T11:56:58Z"),
+          List.of("nocreation", "0001-01-01T00:00:00Z")),
+          rows("", "v1", "LimitRange", """
+          [{"metadata":{"name":"cpu-limit-range","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"limits":[{"type":"Container","default":{"cpu":"1"},"defaultRequest":{
+             "cpu":"500m"}}]}},
+           {"metadata":{"name":"nocreation","namespace":"default"},"spec":{"limits":[]}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CSIStorageCapacity shows its name and creation time only")
+    void csiStorageCapacities() {
+      assertEquals(List.of(
+          List.of("csisc-7zq2l", "2025-06-01T11:56:58Z")),
+          rows("storage.k8s.io", "v1", "CSIStorageCapacity", """
+          [{"metadata":{"name":"csisc-7zq2l","namespace":"kube-system",
+             "creationTimestamp":"2025-06-01T11:56:58Z","generateName":"csisc-"},
+            "storageClassName":"standard",
+            "capacity":"100Gi",
+            "nodeTopology":{"matchLabels":{"topology.kubernetes.io/zone":"a"}}}]
+          """));
+    }
+
+    @Test
+    @DisplayName("a CustomResourceDefinition shows its name and creation time only")
+    void customResourceDefinitions() {
+      assertEquals(List.of(
+          List.of("crontabs.stable.example.com", "2025-06-01T11:56:58Z")),
+          rows("apiextensions.k8s.io", "v1", "CustomResourceDefinition", """
+          [{"metadata":{"name":"crontabs.stable.example.com",
+             "creationTimestamp":"2025-06-01T11:56:58Z"},
+            "spec":{"group":"stable.example.com","names":{"plural":"crontabs","singular":"crontab",
+             "kind":"CronTab","listKind":"CronTabList"},"scope":"Namespaced","versions":[{
+             "name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{
+             "type":"object"}}}]}}]
+          """));
+    }
+  }
+
   // --- the table itself ---
 
   @Nested
@@ -1061,6 +2523,322 @@ class TablesTest {
       assertEquals(List.of("", "2025-06-01T11:56:58Z"), cellsOf(table.path("rows").path(0)));
       ObjectNode none = tables.table(review, List.of(), null, json("{}"), NOW);
       assertTrue(none.get("rows").isNull(), "Go writes the default convertor's nil rows as null");
+    }
+  }
+
+  @Nested
+  @DisplayName("what decoding into the internal type changes")
+  class Conversion {
+    @Test
+    @DisplayName("autoscaling/v1 reads the other metrics back from the annotations conversion uses")
+    void autoscalerAnnotations() {
+      ObjectNode annotated = json("""
+          {"metadata":{"name":"annotated","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","annotations":{"kept":"yes"}},
+           "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"minReplicas":1,
+             "maxReplicas":8,"targetCPUUtilizationPercentage":60},
+           "status":{"currentReplicas":2,"desiredReplicas":2,
+             "currentCPUUtilizationPercentage":30}}""");
+      ((ObjectNode) annotated.path("metadata").path("annotations"))
+          .put("autoscaling.alpha.kubernetes.io/metrics", """
+              [{"type":"Pods","pods":{"metricName":"packets-per-second","targetAverageValue":"1k"}},
+               {"type":"Resource","resource":{"name":"memory","targetAverageValue":"256Mi"}}]""")
+          .put("autoscaling.alpha.kubernetes.io/current-metrics", """
+              [{"type":"Pods",
+                "pods":{"metricName":"packets-per-second","currentAverageValue":"900"}},
+               {"type":"Resource","resource":{"name":"memory","currentAverageValue":"200Mi"}}]""");
+      ObjectNode external = json("""
+          {"metadata":{"name":"external","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z","annotations":{}},
+           "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":8},
+           "status":{"currentReplicas":2,"desiredReplicas":2}}""");
+      ((ObjectNode) external.path("metadata").path("annotations"))
+          .put("autoscaling.alpha.kubernetes.io/metrics", """
+              [{"type":"External","external":{"metricName":"queue","targetValue":"30"}},
+               {"type":"Object","object":{"target":{"kind":"Service","name":"s"},"metricName":"rps",
+                 "targetValue":"1k","averageValue":"100"}}]""");
+      ObjectNode unreadable = json("""
+          {"metadata":{"name":"unreadable","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"autoscaling.alpha.kubernetes.io/metrics":"not json",
+               "autoscaling.alpha.kubernetes.io/current-metrics":"[]"}},
+           "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":8},
+           "status":{"currentReplicas":1,"desiredReplicas":1,
+             "currentCPUUtilizationPercentage":15}}""");
+      ObjectNode table = tables.table(type("autoscaling", "v1", "HorizontalPodAutoscaler"),
+          List.of(annotated, external, unreadable), null, json("{}"), NOW);
+      List<List<Object>> rows = new ArrayList<>();
+      table.path("rows").forEach(row -> rows.add(cellsOf(row)));
+      assertEquals(List.of(
+          List.of("annotated", "Deployment/web", "900/1k, memory: 200Mi/256Mi + 1 more...", "1",
+              8L, 2L, "3m2s"),
+          List.of("external", "Deployment/web", "<unknown>/30, <unknown>/100 (avg)", "1", 8L, 2L,
+              "3m2s"),
+          List.of("unreadable", "Deployment/web", "cpu: <unknown>/80%", "1", 8L, 1L, "3m2s")),
+          rows);
+      // The row's metadata is the internal object's, which keeps those in fields instead.
+      assertEquals(json("{\"kept\":\"yes\"}"),
+          table.path("rows").path(0).path("object").path("metadata").path("annotations"));
+      assertFalse(table.path("rows").path(2).path("object").path("metadata").has("annotations"));
+      assertTrue(tables.table(type("autoscaling", "v1", "HorizontalPodAutoscaler"),
+          List.of(annotated), "Object", null, NOW).path("rows").path(0).path("object")
+          .path("metadata").path("annotations").has("autoscaling.alpha.kubernetes.io/metrics"),
+          "the object itself is served as it is");
+    }
+
+    @Test
+    @DisplayName("annotations apps/v1 converts into fields are not in a row's metadata")
+    void appsAnnotations() {
+      JsonNode daemonSet = tables.table(type("apps", "v1", "DaemonSet"), List.of(json("""
+          {"metadata":{"name":"kube-proxy","namespace":"kube-system",
+             "creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"deprecated.daemonset.template.generation":"3","owner":"sig-network"}},
+           "spec":{"selector":{"matchLabels":{"k8s-app":"kube-proxy"}},
+             "template":{"metadata":{"labels":{"k8s-app":"kube-proxy"}},
+               "spec":{"containers":[{"name":"kube-proxy",
+                 "image":"registry.k8s.io/kube-proxy:v1.34.4"}]}}}}""")), null, null, NOW)
+          .path("rows").path(0);
+      assertEquals(List.of("kube-proxy", 0L, 0L, 0L, 0L, 0L, "<none>", "3m2s", "kube-proxy",
+          "registry.k8s.io/kube-proxy:v1.34.4", "k8s-app=kube-proxy"), cellsOf(daemonSet));
+      assertEquals(json("{\"owner\":\"sig-network\"}"),
+          daemonSet.path("object").path("metadata").path("annotations"));
+      JsonNode deployment = tables.table(type("apps", "v1", "Deployment"), List.of(json("""
+          {"metadata":{"name":"web","namespace":"default",
+             "creationTimestamp":"2025-06-01T11:56:58Z",
+             "annotations":{"deprecated.deployment.rollback.to":"2"}},
+           "spec":{"selector":{"matchLabels":{"app":"web"}},
+             "template":{"metadata":{"labels":{"app":"web"}},
+               "spec":{"containers":[{"name":"web","image":"nginx"}]}}}}""")), null, null, NOW)
+          .path("rows").path(0);
+      assertFalse(deployment.path("object").path("metadata").has("annotations"));
+    }
+  }
+
+  // --- quantities ---
+
+  @ParameterizedTest(name = "{0} -> {1}, in a resource list {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      0                     | 0                   | 0
+      00                    | 0                   | 0
+      1                     | 1                   | 1
+      1000                  | 1k                  | 1k
+      1024                  | 1024                | 1024
+      0.5                   | 500m                | 500m
+      .5                    | 500m                | 500m
+      1.                    | 1.                  | 1.
+      1500m                 | 1500m               | 1500m
+      0.125                 | 125m                | 125m
+      1n                    | 1n                  | 1m
+      0.0000001             | 100n                | 1m
+      1000n                 | 1u                  | 1m
+      1500u                 | 1500u               | 2m
+      1000k                 | 1M                  | 1M
+      1000000               | 1M                  | 1M
+      1Ki                   | 1Ki                 | 1Ki
+      1024Ki                | 1Mi                 | 1Mi
+      1536Ki                | 1536Ki              | 1536Ki
+      1.5Ki                 | 1536                | 1536
+      0.1Ki                 | 102400m             | 102400m
+      0.5Gi                 | 512Mi               | 512Mi
+      1.5Gi                 | 1536Mi              | 1536Mi
+      1024Mi                | 1Gi                 | 1Gi
+      65536Ki               | 64Mi                | 64Mi
+      010Gi                 | 010Gi               | 010Gi
+      +1Gi                  | +1Gi                | +1Gi
+      1000Mi                | 1000Mi              | 1000Mi
+      1e3                   | 1e3                 | 1e3
+      1E6                   | 1E6                 | 1E6
+      1e-9                  | 1e-9                | 1e-3
+      2.5M                  | 2500k               | 2500k
+      10.50                 | 10500m              | 10500m
+      -1.5                  | -1500m              | -1500m
+      1234567890123456789   | 1234567890123456789 | 1234567890123456789
+      7Ei                   | 7Ei                 | 7Ei
+      8Ei                   | 9223372036854775807 | 9223372036854775807
+      """)
+  @DisplayName("quantities print as resource.Quantity's String() after decoding")
+  void quantities(String served, String printed, String inResourceList) {
+    assertEquals(printed, Tables.Quantity.format(TextNode.valueOf(served)));
+    assertEquals(inResourceList, Tables.Quantity.resource(TextNode.valueOf(served)));
+  }
+
+  // --- every kind's columns ---
+
+  /**
+   * The columns of every kind the sandbox lists, as kube-apiserver 1.34.4 defines them: name,
+   * {@code :type} when not a string, {@code @format}, {@code +} for the wide ones; and a digest
+   * of their descriptions, which are long.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyKind")
+  @DisplayName("every kind's columns are the real server's, descriptions included")
+  void columnsOfEveryKind(String kind, String descriptionDigest, String expected) {
+    String[] groupVersionKind = kind.split(" ");
+    String groupVersion = groupVersionKind[0];
+    String group = groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/'))
+        : "";
+    String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
+    JsonNode columns = tables.table(type(group, version, groupVersionKind[1]), List.of(), null,
+        json("{}"), NOW).path("columnDefinitions");
+    List<String> shown = new ArrayList<>();
+    StringBuilder descriptions = new StringBuilder();
+    for (JsonNode column : columns) {
+      String type = column.path("type").asText();
+      String format = column.path("format").asText();
+      shown.add((column.path("priority").asInt() == 1 ? "+" : "") + column.path("name").asText()
+          + (type.equals("string") ? "" : ":" + type) + (format.isEmpty() ? "" : "@" + format));
+      descriptions.append(descriptions.isEmpty() ? "" : "\n")
+          .append(column.path("description").asText());
+    }
+    assertEquals(expected, String.join(", ", shown));
+    assertEquals(descriptionDigest, sha256(descriptions.toString()).substring(0, 16),
+        () -> "descriptions differ from the real server's:\n" + descriptions);
+  }
+
+  @Test
+  @DisplayName("the kinds above are every kind the sandbox lists")
+  void everyListedKindHasItsColumnsChecked() {
+    List<String> checked = everyKind().map(arguments -> (String) arguments.get()[0]).toList();
+    List<String> listed = resources.all().stream().filter(t -> t.supports("list"))
+        .map(t -> t.groupVersion() + " " + t.kind()).sorted().toList();
+    assertEquals(listed, checked.stream().sorted().toList());
+  }
+
+  static Stream<Arguments> everyKind() {
+    return Stream.of(
+        Arguments.of("admissionregistration.k8s.io/v1 MutatingWebhookConfiguration",
+            "5158df1842d093d9",
+            "Name@name, Webhooks:integer, Age"),
+        Arguments.of("admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy",
+            "feccf7c6430cdb79",
+            "Name@name, Validations:integer, ParamKind, Age"),
+        Arguments.of("admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding",
+            "840deb1052a47664",
+            "Name@name, PolicyName, ParamRef, Age"),
+        Arguments.of("admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration",
+            "5158df1842d093d9",
+            "Name@name, Webhooks:integer, Age"),
+        Arguments.of("apiextensions.k8s.io/v1 CustomResourceDefinition", "4ffa7df0b63b095b",
+            "Name@name, Created At:date"),
+        Arguments.of("apiregistration.k8s.io/v1 APIService", "fd68a62fbf00c2ea",
+            "Name@name, Service, Available, Age"),
+        Arguments.of("apps/v1 ControllerRevision", "bfe67ec54d2c0fcb",
+            "Name@name, Controller, Revision, Age"),
+        Arguments.of("apps/v1 DaemonSet", "254c7090b29dcc3f",
+            "Name@name, Desired:integer, Current:integer, Ready:integer, Up-to-date:integer"
+            + ", Available:integer, Node Selector, Age, +Containers, +Images, +Selector"),
+        Arguments.of("apps/v1 Deployment", "7edfa20e79782f39",
+            "Name@name, Ready, Up-to-date, Available, Age, +Containers, +Images, +Selector"),
+        Arguments.of("apps/v1 ReplicaSet", "45b858271f136a2c",
+            "Name@name, Desired:integer, Current:integer, Ready:integer, Age, +Containers"
+            + ", +Images, +Selector"),
+        Arguments.of("apps/v1 StatefulSet", "e280101133215d98",
+            "Name@name, Ready, Age, +Containers, +Images"),
+        Arguments.of("autoscaling/v1 HorizontalPodAutoscaler", "85e7414673688b7f",
+            "Name@name, Reference, Targets, MinPods, MaxPods, Replicas, Age"),
+        Arguments.of("autoscaling/v2 HorizontalPodAutoscaler", "85e7414673688b7f",
+            "Name@name, Reference, Targets, MinPods, MaxPods, Replicas, Age"),
+        Arguments.of("batch/v1 CronJob", "b2d8ad2ad85c7546",
+            "Name@name, Schedule, Timezone, Suspend:boolean, Active:integer, Last Schedule"
+            + ", Age, +Containers, +Images, +Selector"),
+        Arguments.of("batch/v1 Job", "2e631d6711b51bcb",
+            "Name@name, Status, Completions, Duration, Age, +Containers, +Images, +Selector"),
+        Arguments.of("certificates.k8s.io/v1 CertificateSigningRequest", "e8a6849e2ba23428",
+            "Name@name, Age, SignerName, Requestor, RequestedDuration, Condition"),
+        Arguments.of("coordination.k8s.io/v1 Lease", "c5d41c7431f63f5b", "Name@name, Holder, Age"),
+        Arguments.of("discovery.k8s.io/v1 EndpointSlice", "8b4c11d9207cabda",
+            "Name@name, AddressType, Ports, Endpoints, Age"),
+        Arguments.of("events.k8s.io/v1 Event", "f666a50752aa78b2",
+            "Last Seen, Type, Reason, Object, +Subobject, +Source, Message, +First Seen"
+            + ", +Count, +Name@name"),
+        Arguments.of("flowcontrol.apiserver.k8s.io/v1 FlowSchema", "4d295d813745400a",
+            "Name@name, PriorityLevel, MatchingPrecedence, DistinguisherMethod, Age"
+            + ", MissingPL"),
+        Arguments.of("flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration",
+            "a117e3b0cc4a95a6",
+            "Name@name, Type, NominalConcurrencyShares, Queues, HandSize, QueueLengthLimit"
+            + ", Age"),
+        Arguments.of("networking.k8s.io/v1 IPAddress", "91227219ce8d4cfd", "Name@name, ParentRef"),
+        Arguments.of("networking.k8s.io/v1 Ingress", "21f8aac2d22fa600",
+            "Name@name, Class, Hosts, Address, Ports, Age"),
+        Arguments.of("networking.k8s.io/v1 IngressClass", "8ae7a7797a1f6ab4",
+            "Name@name, Controller, Parameters, Age"),
+        Arguments.of("networking.k8s.io/v1 NetworkPolicy", "10077c15bf7a351b",
+            "Name@name, Pod-Selector, Age"),
+        Arguments.of("networking.k8s.io/v1 ServiceCIDR", "9bae4d14aa1e2a31",
+            "Name@name, CIDRs, Age"),
+        Arguments.of("node.k8s.io/v1 RuntimeClass", "ac71738604e703ed", "Name@name, Handler, Age"),
+        Arguments.of("policy/v1 PodDisruptionBudget", "264d3d28e07f94eb",
+            "Name@name, Min Available, Max Unavailable, Allowed Disruptions:integer, Age"),
+        Arguments.of("rbac.authorization.k8s.io/v1 ClusterRole", "4ffa7df0b63b095b",
+            "Name@name, Created At:date"),
+        Arguments.of("rbac.authorization.k8s.io/v1 ClusterRoleBinding", "151c06e5bac73c60",
+            "Name@name, Role, Age, +Users, +Groups, +ServiceAccounts"),
+        Arguments.of("rbac.authorization.k8s.io/v1 Role", "4ffa7df0b63b095b",
+            "Name@name, Created At:date"),
+        Arguments.of("rbac.authorization.k8s.io/v1 RoleBinding", "44ad9d9eb523de81",
+            "Name@name, Role, Age, +Users, +Groups, +ServiceAccounts"),
+        Arguments.of("resource.k8s.io/v1 DeviceClass", "4ffa7df0b63b095b", "Name@name, Age"),
+        Arguments.of("resource.k8s.io/v1 ResourceClaim", "6eda52a1b127da5b",
+            "Name@name, State, Age"),
+        Arguments.of("resource.k8s.io/v1 ResourceClaimTemplate", "4ffa7df0b63b095b",
+            "Name@name, Age"),
+        Arguments.of("resource.k8s.io/v1 ResourceSlice", "73baad0ce93987c0",
+            "Name@name, Node, Driver, Pool, Age"),
+        Arguments.of("scheduling.k8s.io/v1 PriorityClass", "9463533b39033ca2",
+            "Name@name, Value:integer, Global-Default:boolean, Age, PreemptionPolicy"),
+        Arguments.of("storage.k8s.io/v1 CSIDriver", "9bac002b36753c28",
+            "Name@name, AttachRequired:boolean, PodInfoOnMount:boolean"
+            + ", StorageCapacity:boolean, TokenRequests, RequiresRepublish:boolean, Modes, Age"),
+        Arguments.of("storage.k8s.io/v1 CSINode", "39556a5be5c83ad5",
+            "Name@name, Drivers:integer, Age"),
+        Arguments.of("storage.k8s.io/v1 CSIStorageCapacity", "4ffa7df0b63b095b",
+            "Name@name, Created At:date"),
+        Arguments.of("storage.k8s.io/v1 StorageClass", "4b293ea1431a226f",
+            "Name@name, Provisioner, ReclaimPolicy, VolumeBindingMode, AllowVolumeExpansion"
+            + ", Age"),
+        Arguments.of("storage.k8s.io/v1 VolumeAttachment", "13fa9687548f001c",
+            "Name@name, Attacher@name, PV, Node, Attached:boolean, Age"),
+        Arguments.of("storage.k8s.io/v1 VolumeAttributesClass", "3becb5e9096c6e99",
+            "Name@name, DriverName, Age"),
+        Arguments.of("v1 ComponentStatus", "074839c5c5cb8e20", "Name@name, Status, Message, Error"),
+        Arguments.of("v1 ConfigMap", "6c4f37f86770ae84", "Name@name, Data, Age"),
+        Arguments.of("v1 Endpoints", "e0c5b935b2379005", "Name@name, Endpoints, Age"),
+        Arguments.of("v1 Event", "f666a50752aa78b2",
+            "Last Seen, Type, Reason, Object, +Subobject, +Source, Message, +First Seen"
+            + ", +Count, +Name@name"),
+        Arguments.of("v1 LimitRange", "4ffa7df0b63b095b", "Name@name, Created At:date"),
+        Arguments.of("v1 Namespace", "a11969c5186f4510", "Name@name, Status, Age"),
+        Arguments.of("v1 Node", "aeaf4e5b053a5e2b",
+            "Name@name, Status, Roles, Age, Version, +Internal-IP, +External-IP, +OS-Image"
+            + ", +Kernel-Version, +Container-Runtime"),
+        Arguments.of("v1 PersistentVolume", "056221fa5ec745f1",
+            "Name@name, Capacity, Access Modes, Reclaim Policy, Status, Claim, StorageClass"
+            + ", VolumeAttributesClass, Reason, Age, +VolumeMode"),
+        Arguments.of("v1 PersistentVolumeClaim", "3e040cc92aa8633b",
+            "Name@name, Status, Volume, Capacity, Access Modes, StorageClass"
+            + ", VolumeAttributesClass, Age, +VolumeMode"),
+        Arguments.of("v1 Pod", "8c9e46f93c6c71dc",
+            "Name@name, Ready, Status, Restarts, Age, +IP, +Node, +Nominated Node"
+            + ", +Readiness Gates"),
+        Arguments.of("v1 PodTemplate", "1c5a6cbec426d8c9",
+            "Name@name, Containers, Images, Pod Labels"),
+        Arguments.of("v1 ReplicationController", "dfd9bd0987581606",
+            "Name@name, Desired:integer, Current:integer, Ready:integer, Age, +Containers"
+            + ", +Images, +Selector"),
+        Arguments.of("v1 ResourceQuota", "329a2f4d8c90e326", "Name@name, Request, Limit, Age"),
+        Arguments.of("v1 Secret", "be055136f48662ff", "Name@name, Type, Data, Age"),
+        Arguments.of("v1 Service", "7a287520fea4938b",
+            "Name@name, Type, Cluster-IP, External-IP, Port(s), Age, +Selector"),
+        Arguments.of("v1 ServiceAccount", "083ec7112b62b77b", "Name@name, Secrets, Age"));
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,0 +1,83 @@
+package dev.kubetape.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneArchiveTest {
+  @TempDir
+  Path folder;
+
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+  private static ArchiveRecord event(int second, String namespace, String reason, String message,
+      String rollout) {
+    return new ArchiveRecord(T0.plusSeconds(second), "event", "Pod", namespace, "web-" + second,
+        "uid-" + second, rollout, null, reason, message, Map.of("user", "alice", "node", "node-1"),
+        List.of("registry.example/shop/web:1.4.2"), "{\"kind\":\"Event\"}");
+  }
+
+  private static void appendAll(Archive archive, List<ArchiveRecord> records) {
+    CompletableFuture.allOf(records.stream().map(archive::append).toArray(CompletableFuture[]::new)).join();
+  }
+
+  @Test
+  @DisplayName("a search by field, text and time range returns the newest first, with facet counts")
+  void searchWithFacets() throws Exception {
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      appendAll(archive, List.of(
+          event(1, "payments", "Pulling", "Pulling image registry.example/shop/web:1.4.2", "payments/web#2"),
+          event(2, "payments", "BackOff", "Back-off restarting failed container web", "payments/web#2"),
+          event(3, "shop", "BackOff", "Back-off restarting failed container api", "shop/api#5"),
+          event(4, "payments", "BackOff", "Back-off restarting failed container web", "payments/web#2")));
+      Archive.Hits hits = archive.search(new Archive.Query("reason:BackOff AND namespace:payments",
+          null, null, 10));
+      assertEquals(2, hits.total());
+      assertEquals(List.of("web-4", "web-2"), hits.records().stream().map(ArchiveRecord::name).toList());
+      assertEquals(Map.of("BackOff", 2L), hits.facets().get("reason"));
+      Archive.Hits text = archive.search(new Archive.Query("restarting AND container", T0.plusSeconds(3),
+          null, 10));
+      assertEquals(List.of("web-4", "web-3"), text.records().stream().map(ArchiveRecord::name).toList());
+      assertEquals(List.of("web-1", "web-2", "web-4"), archive.rollout("payments/web#2").stream()
+          .map(ArchiveRecord::name).toList());
+      ArchiveRecord back = archive.rollout("shop/api#5").get(0);
+      assertEquals(event(3, "shop", "BackOff", "Back-off restarting failed container api", "shop/api#5"), back);
+    }
+  }
+
+  @Test
+  @DisplayName("a reader sees everything, from the index and from the journal's unindexed tail")
+  void readOnlySeesJournalTail() throws Exception {
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      appendAll(archive, List.of(event(1, "shop", "Created", "Created container web", null)));
+      try (Archive reader = LuceneArchive.readOnly(folder)) {
+        assertEquals(1, reader.search(new Archive.Query("*", null, null, 10)).total());
+      }
+      appendAll(archive, List.of(event(2, "shop", "Started", "Started container web", null)));
+      try (Archive reader = LuceneArchive.readOnly(folder)) {
+        assertEquals(2, reader.search(new Archive.Query("*", null, null, 10)).total());
+      }
+    }
+    try (Archive reader = LuceneArchive.readOnly(folder)) {
+      assertEquals(2, reader.search(new Archive.Query("reason:Started OR reason:Created", null, null, 10)).total());
+    }
+  }
+
+  @Test
+  @DisplayName("a query that is not Lucene syntax is refused with a message that says so")
+  void badQuery() throws Exception {
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> archive.search(new Archive.Query("reason:(BackOff", null, null, 10)));
+      assertEquals(true, e.getMessage().startsWith("the query 'reason:(BackOff' is not valid Lucene syntax"));
+    }
+  }
+}
