@@ -35,6 +35,13 @@ final class Cluster {
     for (String name : SYSTEM_NAMESPACES) {
       namespaceContents(registry, name, caCertificate);
     }
+    ResourceType priorityClasses = registry.resources()
+        .find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+    priorityClass(registry, priorityClasses, "system-cluster-critical", 2000000000,
+        "Used for system critical pods that must run in the cluster, but can be moved to another"
+            + " node if necessary.");
+    priorityClass(registry, priorityClasses, "system-node-critical", 2000001000,
+        "Used for system critical pods that must not be moved from their current node.");
     ResourceType nodeType = type(registry, "", "nodes");
     String now = Json.time(registry.now());
     for (int i = 0; i < nodes.nodes().size(); i++) {
@@ -66,6 +73,17 @@ final class Cluster {
       configMap.putObject("data").put("ca.crt", caCertificate);
       createIfAbsent(registry, configMaps, namespace, configMap);
     }
+  }
+
+  /** The priority classes every cluster starts with. */
+  private static void priorityClass(Registry registry, ResourceType type, String name, int value,
+      String description) {
+    ObjectNode priorityClass = Json.object();
+    priorityClass.putObject("metadata").put("name", name);
+    priorityClass.put("value", value);
+    priorityClass.put("description", description);
+    priorityClass.put("preemptionPolicy", "PreemptLowerPriority");
+    registry.create(type, null, priorityClass, APISERVER);
   }
 
   /** Bootstrap and the namespace controller may race to create these; either wins. */

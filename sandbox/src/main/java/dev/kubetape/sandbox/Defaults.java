@@ -81,8 +81,43 @@ final class Defaults {
       }
       case "Service" -> serviceAllocations(object, current);
       case "Secret" -> secret(object);
-      default -> { }
+      default -> {
+        if (current == null && zeroStatus(type) != null) {
+          object.set("status", zeroStatus(type));
+        }
+      }
     }
+  }
+
+  /**
+   * The status a new object of a kind starts with: its Go status struct at its zero value, so
+   * the fields without omitempty show as 0 or {} the way the real server writes them.
+   */
+  private static ObjectNode zeroStatus(ResourceType type) {
+    ObjectNode status = Json.object();
+    switch (type.kind()) {
+      case "Ingress" -> status.putObject("loadBalancer");
+      case "PodDisruptionBudget" -> status.put("disruptionsAllowed", 0).put("currentHealthy", 0)
+          .put("desiredHealthy", 0).put("expectedPods", 0);
+      case "DaemonSet" -> status.put("currentNumberScheduled", 0).put("numberMisscheduled", 0)
+          .put("desiredNumberScheduled", 0).put("numberReady", 0);
+      case "StatefulSet" -> status.put("replicas", 0).put("availableReplicas", 0);
+      case "ReplicationController" -> status.put("replicas", 0);
+      case "HorizontalPodAutoscaler" -> {
+        if (type.version().equals("v2")) {
+          status.putNull("currentMetrics");
+        } else {
+          status.put("currentReplicas", 0);
+        }
+        status.put("desiredReplicas", 0);
+      }
+      case "PersistentVolume", "PersistentVolumeClaim" -> status.put("phase", "Pending");
+      case "CronJob", "Job", "CertificateSigningRequest" -> { }
+      default -> {
+        return null;
+      }
+    }
+    return status;
   }
 
   private static void namespace(ObjectNode object) {

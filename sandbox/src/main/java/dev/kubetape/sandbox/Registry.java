@@ -39,8 +39,10 @@ final class Registry {
   }
 
   /** Kinds whose metadata.generation tracks spec changes. */
-  private static final Set<String> GENERATION_KINDS =
-      Set.of("Deployment", "ReplicaSet", "Pod", "EndpointSlice");
+  private static final Set<String> GENERATION_KINDS = Set.of("Deployment", "ReplicaSet", "Pod",
+      "EndpointSlice", "StatefulSet", "DaemonSet", "Job", "CronJob", "PodDisruptionBudget",
+      "Ingress", "IngressClass", "NetworkPolicy", "PriorityClass", "ReplicationController",
+      "CustomResourceDefinition", "ValidatingAdmissionPolicy");
   /** Kinds whose delete answers with the object rather than a Status (ReturnDeletedObject). */
   private static final Set<String> RETURNS_DELETED_OBJECT =
       Set.of("Namespace", "Pod", "ResourceQuota", "Service", "ServiceAccount");

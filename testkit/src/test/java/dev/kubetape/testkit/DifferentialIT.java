@@ -114,6 +114,54 @@ class DifferentialIT {
   private static final String BAD_DEPLOYMENT = DEPLOYMENT.replace("name: shop\n", "name: broken\n")
       .replace("      labels: {app: shop}\n    spec:", "      labels: {app: other}\n    spec:");
 
+  private static final String MORE_KINDS = """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: Role
+      metadata: {name: reader}
+      rules:
+      - apiGroups: [""]
+        resources: [pods, configmaps]
+        verbs: [get, list, watch]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: reader}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+      subjects:
+      - {kind: ServiceAccount, name: robot}
+      - {kind: User, apiGroup: rbac.authorization.k8s.io, name: alice}
+      ---
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: web-only}
+      spec:
+        podSelector: {matchLabels: {app: shop}}
+        policyTypes: [Ingress]
+        ingress:
+        - ports: [{port: 8080}]
+      ---
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: {name: shop}
+      spec:
+        rules:
+        - host: shop.example
+          http:
+            paths:
+            - path: /
+              pathType: Prefix
+              backend: {service: {name: web, port: {number: 80}}}
+      ---
+      apiVersion: v1
+      kind: LimitRange
+      metadata: {name: defaults}
+      spec:
+        limits:
+        - type: Container
+          default: {memory: 256Mi}
+          defaultRequest: {cpu: 100m}
+      """;
+
   /** The scenario: each step's outputs are compared; later steps see earlier steps' objects. */
   static List<Step> steps() {
     String cm = "/api/v1/namespaces/" + NS + "/configmaps";
@@ -158,6 +206,14 @@ class DifferentialIT {
         k("get-deployment-metadata", "get", "deployment", "shop", "-n", NS, "-o",
             "jsonpath={.metadata.labels} {.metadata.generation} {.metadata.name}"),
         kIn("apply-deployment-unchanged", DEPLOYMENT, "apply", "-n", NS, "-f", "-"),
+        kIn("apply-more-kinds", MORE_KINDS, "apply", "-n", NS, "-f", "-"),
+        k("get-more-kinds-wide", "get", "roles,rolebindings,networkpolicies,ingresses,limitranges",
+            "-n", NS, "-o", "wide"),
+        k("get-rolebinding-yaml", "get", "rolebinding", "reader", "-n", NS, "-o", "yaml"),
+        k("get-ingress-yaml", "get", "ingress", "shop", "-n", NS, "-o", "yaml"),
+        k("describe-role", "describe", "role", "reader", "-n", NS),
+        k("get-priorityclasses", "get", "priorityclasses"),
+        k("get-all", "get", "all", "-n", NS),
         kIn("apply-server-side", CONFIG_MAP.replace("blue", "green"), "apply", "--server-side", "-n", NS, "-f", "-"),
         kIn("apply-server-side-conflict", DEPLOYMENT.replace("replicas: 0", "replicas: 2"),
             "apply", "--server-side", "-n", NS, "-f", "-"),
