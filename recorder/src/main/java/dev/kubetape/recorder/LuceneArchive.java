@@ -105,6 +105,24 @@ public final class LuceneArchive implements Archive {
   private final ScheduledExecutorService indexer;
   /** The journal position the index has reached; owned by the indexer thread. */
   private long indexed;
+  /** The position the previous commit reached: journal segments before it may go. */
+  private long previousCommit;
+  /** The last version of each recently changed object, for storing the next as a patch. */
+  private final Map<String, Versions> versions = new LinkedHashMap<>(1024, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Versions> eldest) {
+      return size() > MAX_TRACKED_OBJECTS;
+    }
+  };
+
+  /** An object's last stored version, the position of its last full version, and how many since. */
+  private record Versions(com.fasterxml.jackson.databind.JsonNode last, long base, int sinceFull) {}
+
+  /** A full version every this many versions bounds how many patches a read applies. */
+  static final int FULL_VERSION_EVERY = 50;
+  private static final int MAX_TRACKED_OBJECTS = 200_000;
 
   private LuceneArchive(Path folder, Duration syncInterval) throws IOException {
     for (String facet : FACETS) {
@@ -113,6 +131,9 @@ public final class LuceneArchive implements Archive {
     journal = Journal.open(folder.resolve("journal"), syncInterval);
     directory = FSDirectory.open(folder.resolve("index"));
     writer = new IndexWriter(directory, new IndexWriterConfig(new StandardAnalyzer())
+        .setCodec(new org.apache.lucene.codecs.lucene104.Lucene104Codec(
+            org.apache.lucene.codecs.lucene104.Lucene104Codec.Mode.BEST_COMPRESSION))
+        .setRAMBufferSizeMB(64)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
     indexed = committedPosition(writer.getLiveCommitData());
     long replayed = indexed;
@@ -168,15 +189,24 @@ public final class LuceneArchive implements Archive {
     }
   }
 
+  /**
+   * Commits the index with the journal position it reached. The journal is a write-ahead log:
+   * once a commit covers its records, whole segments before the previous commit are deleted
+   * (one commit of slack for readers that opened the index just before).
+   */
   private void commit() throws IOException {
     writer.setLiveCommitData(Map.of(POSITION_KEY, Long.toString(indexed)).entrySet());
     writer.commit();
+    journal.deleteSegmentsBefore(previousCommit);
+    previousCommit = indexed;
   }
 
   private void index(Journal.Entry entry) {
     try {
       ArchiveRecord record = JSON.readValue(entry.payload(), ArchiveRecord.class);
-      writer.addDocument(facets.build(document(record, entry.position())));
+      Document doc = document(record, entry.position());
+      storeBody(doc, record, entry.position());
+      writer.addDocument(facets.build(doc));
     } catch (IOException e) {
       throw new UncheckedIOException("could not index the journal record at " + entry.position(), e);
     }
@@ -214,9 +244,6 @@ public final class LuceneArchive implements Archive {
     if (record.type().equals("log") && record.body() != null) {
       doc.add(new TextField("log", record.body(), Field.Store.NO));
     }
-    if (record.body() != null) {
-      doc.add(new StoredField("body", record.body()));
-    }
     for (String facet : FACETS) {
       String value = facet.equals("user") ? record.attributes().get("user") : switch (facet) {
         case "kind" -> record.kind();
@@ -229,6 +256,33 @@ public final class LuceneArchive implements Archive {
       }
     }
     return doc;
+  }
+
+  /**
+   * Stores the record's body: whole for most records and for every {@value #FULL_VERSION_EVERY}th
+   * version of an object; otherwise as a merge patch against the object's previous version, with
+   * the position of the last full version ({@code base}) from which a read rebuilds it.
+   */
+  private void storeBody(Document doc, ArchiveRecord record, long position) throws IOException {
+    if (record.body() == null) {
+      return;
+    }
+    if (!record.type().equals("object") || record.uid() == null) {
+      doc.add(new StoredField("body", record.body()));
+      return;
+    }
+    com.fasterxml.jackson.databind.JsonNode current = JSON.readTree(record.body());
+    Versions previous = versions.get(record.uid());
+    com.fasterxml.jackson.databind.JsonNode patch = previous == null
+        || previous.sinceFull() + 1 >= FULL_VERSION_EVERY ? null : MergePatch.diff(previous.last(), current);
+    if (patch == null) {
+      doc.add(new StoredField("body", record.body()));
+      versions.put(record.uid(), new Versions(current, position, 0));
+    } else {
+      doc.add(new StoredField("patch", JSON.writeValueAsString(patch)));
+      doc.add(new StoredField("base", previous.base()));
+      versions.put(record.uid(), new Versions(current, previous.base(), previous.sinceFull() + 1));
+    }
   }
 
   private static void keyword(Document doc, String field, String value) {
@@ -274,7 +328,7 @@ public final class LuceneArchive implements Archive {
         Math.max(1, reader.numDocs()), new Sort(new SortField("time", SortField.Type.LONG)));
     List<ArchiveRecord> records = new ArrayList<>();
     for (ScoreDoc hit : top.scoreDocs) {
-      records.add(record(searcher.storedFields().document(hit.doc)));
+      records.add(record(searcher, searcher.storedFields().document(hit.doc)));
     }
     return records;
   }
@@ -308,7 +362,7 @@ public final class LuceneArchive implements Archive {
     TopFieldDocs top = (TopFieldDocs) result.topDocs();
     List<ArchiveRecord> records = new ArrayList<>();
     for (ScoreDoc hit : top.scoreDocs) {
-      records.add(record(searcher.storedFields().document(hit.doc)));
+      records.add(record(searcher, searcher.storedFields().document(hit.doc)));
     }
     Map<String, Map<String, Long>> counts = facetCounts(reader, result.facetsCollector());
     return new Hits(top.totalHits.value(), records, counts);
@@ -349,7 +403,34 @@ public final class LuceneArchive implements Archive {
     return counts;
   }
 
-  private static ArchiveRecord record(Document doc) {
+  /** The body of a stored record: as stored, or rebuilt from its base version and patches. */
+  private static String body(IndexSearcher searcher, Document doc) throws IOException {
+    String body = doc.get("body");
+    if (body != null || doc.get("patch") == null) {
+      return body;
+    }
+    long base = doc.getField("base").numericValue().longValue();
+    long position = doc.getField("position").numericValue().longValue();
+    BooleanQuery chain = new BooleanQuery.Builder()
+        .add(new TermQuery(new Term("uid", doc.get("uid"))), BooleanClause.Occur.FILTER)
+        .add(LongPoint.newRangeQuery("position", base, position), BooleanClause.Occur.FILTER)
+        .build();
+    TopFieldDocs versions = searcher.search(chain, FULL_VERSION_EVERY + 1,
+        new Sort(new SortField("time", SortField.Type.LONG)));
+    java.util.TreeMap<Long, Document> byPosition = new java.util.TreeMap<>();
+    for (ScoreDoc hit : versions.scoreDocs) {
+      Document version = searcher.storedFields().document(hit.doc);
+      byPosition.put(version.getField("position").numericValue().longValue(), version);
+    }
+    com.fasterxml.jackson.databind.JsonNode rebuilt = null;
+    for (Document version : byPosition.values()) {
+      rebuilt = version.get("body") != null ? JSON.readTree(version.get("body"))
+          : MergePatch.apply(rebuilt, JSON.readTree(version.get("patch")));
+    }
+    return rebuilt == null ? null : JSON.writeValueAsString(rebuilt);
+  }
+
+  private static ArchiveRecord record(IndexSearcher searcher, Document doc) throws IOException {
     Map<String, String> attributes = new LinkedHashMap<>();
     for (var field : doc.getFields()) {
       String name = field.name();
@@ -364,7 +445,7 @@ public final class LuceneArchive implements Archive {
         java.time.Instant.ofEpochMilli(doc.getField("time").numericValue().longValue()),
         doc.get("type"), doc.get("kind"), doc.get("namespace"), doc.get("name"), doc.get("uid"),
         doc.get("rolloutId"), doc.get("status"), doc.get("reason"), doc.get("message"),
-        attributes, images, doc.get("body"));
+        attributes, images, body(searcher, doc));
   }
 
   /**
@@ -402,7 +483,11 @@ public final class LuceneArchive implements Archive {
         Journal.readOnly(folder.resolve("journal"), position, entry -> {
           try {
             ArchiveRecord record = JSON.readValue(entry.payload(), ArchiveRecord.class);
-            tail.addDocument(config.build(document(record, entry.position())));
+            Document doc = document(record, entry.position());
+            if (record.body() != null) {
+              doc.add(new StoredField("body", record.body()));
+            }
+            tail.addDocument(config.build(doc));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -72,6 +72,26 @@ class LuceneArchiveTest {
   }
 
   @Test
+  @DisplayName("every version of an object comes back whole, though most are stored as patches")
+  void versionsRoundTrip() throws Exception {
+    List<ArchiveRecord> written = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      String body = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\",\"resourceVersion\":\"" + (100 + i)
+          + "\",\"labels\":{\"app\":\"web\"" + (i % 7 == 0 ? ",\"extra\":\"" + i + "\"" : "")
+          + "}},\"status\":{\"phase\":\"" + (i < 60 ? "Pending" : "Running") + "\",\"restartCount\":" + i / 10 + "}}";
+      written.add(new ArchiveRecord(T0.plusMillis(i), "object", "Pod", "shop", "web-1", "uid-web-1",
+          "shop/web#1", null, null, "version " + i, Map.of(), List.of(), body));
+    }
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      appendAll(archive, written);
+      assertEquals(written, archive.rollout("shop/web#1"));
+    }
+    try (Archive reader = LuceneArchive.readOnly(folder)) {
+      assertEquals(written, reader.rollout("shop/web#1"));
+    }
+  }
+
+  @Test
   @DisplayName("a query that is not Lucene syntax is refused with a message that says so")
   void badQuery() throws Exception {
     try (LuceneArchive archive = LuceneArchive.open(folder)) {
