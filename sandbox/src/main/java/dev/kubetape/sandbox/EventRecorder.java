@@ -15,15 +15,34 @@ import java.util.Map;
  * and a new {@code lastTimestamp}. The scheduler uses the events.k8s.io/v1 API: {@code eventTime},
  * {@code action}, {@code reportingController}, and a {@code series} for repeats.
  *
+ * <p>Like client-go's event correlator, a burst of more than 25 events about one object from one
+ * source is cut short (one more every five minutes), and once more than ten events with the
+ * same reason but different messages come about one object within ten minutes, the rest are
+ * folded into one "(combined from similar events): ..." event whose count rises.
+ *
  * <p>Events expire after a time-to-live (one hour by default, like kube-apiserver's
  * {@code --event-ttl}); kubetape exists to keep them after that.
  */
 final class EventRecorder {
   private final Registry registry;
   private final ResourceType coreEvents;
-  /** Aggregation key to the event's namespace/name; owned by the controller thread. */
+  private static final int SPAM_BURST = 25;
+  private static final Duration SPAM_REFILL = Duration.ofMinutes(5);
+  private static final int SIMILAR_EVENTS = 10;
+  private static final Duration SIMILAR_WINDOW = Duration.ofMinutes(10);
+  static final String COMBINED = "(combined from similar events): ";
+
+  /** Deduplication key to the event's name; owned by the controller thread, as all below. */
   private final Map<String, String> recorded = new HashMap<>();
+  /** Event name to its deduplication key, to forget expired events. */
+  private final Map<String, String> keysByName = new HashMap<>();
+  /** Per source and object: tokens left and when they were last counted. */
+  private final Map<String, double[]> spam = new HashMap<>();
+  /** Per source, object, type and reason: the distinct messages seen and since when. */
+  private final Map<String, Similar> similar = new HashMap<>();
   private final Duration ttl;
+
+  private record Similar(java.util.Set<String> messages, Instant since) {}
 
   EventRecorder(Registry registry, ControllerLoop loop, Duration ttl) {
     this.registry = registry;
@@ -40,11 +59,31 @@ final class EventRecorder {
       String message, String fieldPath) {
     String namespace = eventNamespace(object);
     ObjectNode involved = involvedObject(object, fieldPath);
-    String key = namespace + "|" + involved + "|" + component + "|" + type + "|" + reason + "|" + message;
     Instant now = registry.now();
+    String objectKey = component + "|" + host + "|" + involved.path("kind").asText() + "|"
+        + namespace + "|" + involved.path("name").asText() + "|" + involved.path("uid").asText()
+        + "|" + involved.path("apiVersion").asText() + "|" + (fieldPath == null ? "" : fieldPath);
+    if (!allowedBySpamFilter(objectKey, now)) {
+      return;
+    }
+    String aggregateKey = objectKey + "|" + type + "|" + reason;
+    String key = aggregateKey + "|" + message;
+    Similar seen = similar.get(aggregateKey);
+    if (seen == null || seen.since().plus(SIMILAR_WINDOW).isBefore(now)) {
+      seen = new Similar(new java.util.HashSet<>(), now);
+      similar.put(aggregateKey, seen);
+    }
+    seen.messages().add(message);
+    if (seen.messages().size() > SIMILAR_EVENTS) {
+      seen.messages().remove(message);
+      message = COMBINED + message;
+      key = aggregateKey;
+    }
+    String shown = message;
     if (repeat(key, namespace, component, updated -> {
       updated.put("count", updated.path("count").asInt(1) + 1);
       updated.put("lastTimestamp", Json.time(now));
+      updated.put("message", shown);
     })) {
       return;
     }
@@ -71,7 +110,25 @@ final class EventRecorder {
     event.put("reportingComponent", component);
     event.put("reportingInstance", host == null ? "" : host);
     registry.create(coreEvents, namespace, event, Registry.WriteOptions.of(managerFor(component)));
+    remember(key, name);
+  }
+
+  /** A token bucket per source and object: a burst of 25, then one every five minutes. */
+  private boolean allowedBySpamFilter(String objectKey, Instant now) {
+    double[] bucket = spam.computeIfAbsent(objectKey, k -> new double[] {SPAM_BURST, now.toEpochMilli()});
+    double refilled = (now.toEpochMilli() - bucket[1]) / (double) SPAM_REFILL.toMillis();
+    bucket[0] = Math.min(SPAM_BURST, bucket[0] + refilled);
+    bucket[1] = now.toEpochMilli();
+    if (bucket[0] < 1) {
+      return false;
+    }
+    bucket[0] -= 1;
+    return true;
+  }
+
+  private void remember(String key, String name) {
     recorded.put(key, name);
+    keysByName.put(name, key);
   }
 
   /**
@@ -84,7 +141,9 @@ final class EventRecorder {
     String namespace = eventNamespace(object);
     Instant now = registry.now();
     ObjectNode regarding = involvedObject(object, null);
-    String key = "new|" + namespace + "|" + regarding + "|" + controller + "|" + type + "|" + reason
+    String key = "new|" + namespace + "|" + regarding.path("kind").asText() + "|"
+        + regarding.path("name").asText() + "|" + regarding.path("uid").asText() + "|" + controller
+        + "|" + type + "|" + reason
         + "|" + action + "|" + note;
     if (repeat(key, namespace, controller, updated -> {
       ObjectNode series = Json.with(updated, "series");
@@ -112,7 +171,7 @@ final class EventRecorder {
     event.put("reportingComponent", controller);
     event.put("reportingInstance", instance);
     registry.create(coreEvents, namespace, event, Registry.WriteOptions.of(managerFor(controller)));
-    recorded.put(key, name);
+    remember(key, name);
   }
 
   /** Counts a repeat on the event recorded under {@code key}; false when there is none yet. */
@@ -174,12 +233,17 @@ final class EventRecorder {
     Instant cutoff = registry.now().minus(ttl);
     for (ObjectNode event : registry.store().list(coreEvents, null).items()) {
       if (lastSeen(event).isBefore(cutoff)) {
-        registry.delete(coreEvents, Json.text(event, "metadata", "namespace"),
-            Json.text(event, "metadata", "name"), Registry.DeleteOptions.DEFAULT);
+        String name = Json.text(event, "metadata", "name");
+        registry.delete(coreEvents, Json.text(event, "metadata", "namespace"), name,
+            Registry.DeleteOptions.DEFAULT);
+        String key = keysByName.remove(name);
+        if (key != null) {
+          recorded.remove(key);
+        }
       }
     }
-    recorded.values().removeIf(name -> registry.store().list(coreEvents, null).items().stream()
-        .noneMatch(e -> name.equals(Json.text(e, "metadata", "name"))));
+    similar.values().removeIf(s -> s.since().plus(SIMILAR_WINDOW).isBefore(cutoff));
+    spam.values().removeIf(bucket -> bucket[1] < cutoff.toEpochMilli());
   }
 
   private static Instant lastSeen(ObjectNode event) {

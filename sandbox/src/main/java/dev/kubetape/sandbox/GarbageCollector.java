@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The garbage collector of kube-controller-manager: when an owner goes, its dependents (objects
@@ -19,6 +20,13 @@ final class GarbageCollector {
 
   private final Registry registry;
   private final ControllerLoop loop;
+  /** Owner uid to its dependents; kept by the store listener, read by the controller thread. */
+  private final Map<String, Set<Ref>> dependentsByOwner = new ConcurrentHashMap<>();
+  /** Where every stored object is, by uid: tells a live owner from a gone one, and finds it. */
+  private final Map<String, Ref> live = new ConcurrentHashMap<>();
+
+  /** Where a dependent is stored. */
+  private record Ref(ResourceType type, String namespace, String name) {}
 
   GarbageCollector(Registry registry, ControllerLoop loop) {
     this.registry = registry;
@@ -26,7 +34,32 @@ final class GarbageCollector {
     registry.store().listen(this::onChange);
   }
 
+  private void track(ObjectStore.Change change) {
+    ObjectNode object = change.object();
+    Ref ref = new Ref(change.resource(), Json.text(object, "metadata", "namespace"),
+        Json.text(object, "metadata", "name"));
+    if (change.previous() != null) {
+      for (JsonNode reference : change.previous().path("metadata").path("ownerReferences")) {
+        Set<Ref> refs = dependentsByOwner.get(reference.path("uid").asText());
+        if (refs != null) {
+          refs.remove(ref);
+        }
+      }
+    }
+    String uid = Json.text(object, "metadata", "uid");
+    if (change.type().equals("DELETED")) {
+      live.remove(uid);
+      return;
+    }
+    live.put(uid, ref);
+    for (JsonNode reference : object.path("metadata").path("ownerReferences")) {
+      dependentsByOwner.computeIfAbsent(reference.path("uid").asText(),
+          k -> ConcurrentHashMap.newKeySet()).add(ref);
+    }
+  }
+
   private void onChange(ObjectStore.Change change) {
+    track(change);
     ObjectNode object = change.object();
     String uid = Json.text(object, "metadata", "uid");
     if (change.type().equals("DELETED")) {
@@ -55,17 +88,10 @@ final class GarbageCollector {
   /** Every object that names {@code uid} among its owners. */
   private List<Dependent> dependents(String uid) {
     List<Dependent> found = new ArrayList<>();
-    for (ResourceType type : registry.resources().all()) {
-      if (!type.supports("list")) {
-        continue;
-      }
-      for (ObjectNode object : registry.store().list(type, null).items()) {
-        for (JsonNode reference : object.path("metadata").path("ownerReferences")) {
-          if (uid.equals(reference.path("uid").asText())) {
-            found.add(new Dependent(type, object));
-            break;
-          }
-        }
+    for (Ref ref : dependentsByOwner.getOrDefault(uid, Set.of())) {
+      ObjectNode object = registry.store().get(ref.type(), ref.namespace(), ref.name());
+      if (object != null) {
+        found.add(new Dependent(ref.type(), object));
       }
     }
     return found;
@@ -82,12 +108,13 @@ final class GarbageCollector {
   }
 
   private void ownerGone(String uid) {
-    Set<String> live = liveUids();
-    for (Dependent dependent : dependents(uid)) {
+    List<Dependent> dependents = dependents(uid);
+    dependentsByOwner.remove(uid);
+    for (Dependent dependent : dependents) {
       List<String> remaining = new ArrayList<>();
       for (JsonNode reference : dependent.object().path("metadata").path("ownerReferences")) {
         String owner = reference.path("uid").asText();
-        if (!owner.equals(uid) && live.contains(owner)) {
+        if (!owner.equals(uid) && live.containsKey(owner)) {
           remaining.add(owner);
         }
       }
@@ -97,17 +124,6 @@ final class GarbageCollector {
         removeOwnerReference(dependent, uid);
       }
     }
-  }
-
-  private Set<String> liveUids() {
-    Set<String> uids = new HashSet<>();
-    for (ResourceType type : registry.resources().all()) {
-      if (type.supports("list")) {
-        registry.store().list(type, null).items()
-            .forEach(o -> uids.add(Json.text(o, "metadata", "uid")));
-      }
-    }
-    return uids;
   }
 
   private void orphan(ResourceType type, ObjectNode owner) {
@@ -139,17 +155,10 @@ final class GarbageCollector {
   }
 
   private void recheckForeground(String ownerUid) {
-    for (ResourceType type : registry.resources().all()) {
-      if (!type.supports("list")) {
-        continue;
-      }
-      for (ObjectNode object : registry.store().list(type, null).items()) {
-        if (ownerUid.equals(Json.text(object, "metadata", "uid"))
-            && Registry.finalizers(object).contains("foregroundDeletion")) {
-          foreground(type, object);
-          return;
-        }
-      }
+    Ref ref = live.get(ownerUid);
+    ObjectNode owner = ref == null ? null : registry.store().get(ref.type(), ref.namespace(), ref.name());
+    if (owner != null && Registry.finalizers(owner).contains("foregroundDeletion")) {
+      foreground(ref.type(), owner);
     }
   }
 

@@ -176,6 +176,7 @@ final class Registry {
     if (type.namespaced()) {
       admission.checkNamespaceAcceptsContent(namespace);
     }
+    ResourceQuotas.admit(this, type, namespace, object);
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", Json.time(now));
     if (GENERATION_KINDS.contains(type.kind())) {
@@ -358,6 +359,22 @@ final class Registry {
         object.remove("status");
       } else {
         object.set("status", status.deepCopy());
+      }
+      // The deployment and replica set status strategies keep the writer's metadata (the
+      // deployment controller writes its revision annotation with its conditions), except a
+      // deployment's labels.
+      if ((type.kind().equals("Deployment") || type.kind().equals("ReplicaSet"))
+          && proposed.get("metadata") instanceof ObjectNode written) {
+        ObjectNode metadata = written.deepCopy();
+        if (type.kind().equals("Deployment")) {
+          JsonNode labels = current.path("metadata").get("labels");
+          if (labels == null) {
+            metadata.remove("labels");
+          } else {
+            metadata.set("labels", labels.deepCopy());
+          }
+        }
+        object.set("metadata", metadata);
       }
       JsonNode managedFields = Json.at(proposed, "metadata", "managedFields");
       if (managedFields != null) {

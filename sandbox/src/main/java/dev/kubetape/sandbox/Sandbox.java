@@ -20,6 +20,9 @@ public final class Sandbox implements AutoCloseable {
   /** The Kubernetes release the sandbox impersonates (its API, its OpenAPI, its version). */
   public static final String KUBERNETES_VERSION = "v1.34.4";
 
+  /** How long Events live, as kube-apiserver's --event-ttl default. */
+  static final java.time.Duration EVENT_TTL = java.time.Duration.ofHours(1);
+
   private final Vertx vertx;
   private final ControllerLoop loop;
   private final ApiServer server;
@@ -67,6 +70,11 @@ public final class Sandbox implements AutoCloseable {
     new NamespaceController(registry, loop, pem.caCertificate());
     new EndpointsController(registry, loop);
     new Kubelet(registry, loop, runtime, nodes.nodes().stream().map(NodeList.Node::name).toList());
+    EventRecorder events = new EventRecorder(registry, loop, EVENT_TTL);
+    ControllerClock controllerClock = new ControllerClock(registry, config.timeScale());
+    new ReplicaSetController(registry, loop, events, controllerClock);
+    new DeploymentController(registry, loop, events, controllerClock);
+    new ResourceQuotas(registry, loop);
     Cluster.bootstrap(registry, pem.caCertificate(), nodes);
 
     Vertx vertx = eventLoops.join();
