@@ -28,6 +28,11 @@ final class Admission {
 
   static final String STRICT_DECODING = "strict decoding error: ";
 
+  /** Time fields that are not pointers in the Go types: a zero one reads back as null. */
+  private static final java.util.Set<String> NULL_TIMES = java.util.Set.of("lastProbeTime",
+      "lastTransitionTime", "lastHeartbeatTime", "lastUpdateTime", "firstTimestamp",
+      "lastTimestamp", "eventTime", "startedAt", "finishedAt");
+
   // ---- field validation ----------------------------------------------------------------------
 
   /**
@@ -69,8 +74,11 @@ final class Admission {
       }
       JsonNode value = field.getValue();
       if (value.isNull()) {
-        // null is the zero value in Go: the field is simply not set.
-        fields.remove();
+        // null is the zero value in Go: the field is simply not set, except that a zero
+        // metav1.Time that is not a pointer is written back as null.
+        if (!NULL_TIMES.contains(name)) {
+          fields.remove();
+        }
         continue;
       }
       pruneValue(type, schema, name, child, value, fieldPath, unknown);

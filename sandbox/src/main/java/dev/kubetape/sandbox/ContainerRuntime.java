@@ -1,9 +1,7 @@
 package dev.kubetape.sandbox;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * What the simulated kubelet's container runtime remembers: for each container of each pod,
- * its current run and the one before (what {@code kubectl logs --previous} shows), with the
- * lines each run printed. Followers of a run ({@code logs -f}) hear new lines and its end.
+ * What the simulated kubelet's container runtime remembers: every run of every container, by
+ * container ID, with the lines it printed. The pod's status says which run is current and which
+ * ended last ({@code lastState}), as the kubelet picks logs by them. Followers of a run
+ * ({@code logs -f}) hear new lines and its end.
  */
 final class ContainerRuntime {
   record LogLine(Instant time, String text) {}
@@ -70,47 +69,29 @@ final class ContainerRuntime {
     private record Follower(Consumer<LogLine> onLine, Runnable onEnd) {}
   }
 
-  private final Map<String, Deque<Run>> runs = new ConcurrentHashMap<>();
+  /** Every container run by its container ID ("containerd://..."), as the pod status names it. */
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  /** The container IDs of each pod, to forget them with the pod. */
+  private final Map<String, List<String>> byPod = new ConcurrentHashMap<>();
 
-  private static String key(String podUid, String container) {
-    return podUid + "/" + container;
-  }
-
-  /** Starts a new run; the old current one becomes "previous". */
-  Run start(String podUid, String container, Instant now) {
+  /** Starts a new run of a container of a pod. */
+  Run start(String podUid, String containerId, Instant now) {
     Run run = new Run(now);
-    Deque<Run> history = runs.computeIfAbsent(key(podUid, container), k -> new ArrayDeque<>());
-    synchronized (history) {
-      history.addFirst(run);
-      while (history.size() > 2) {
-        history.removeLast();
-      }
-    }
+    runs.put(containerId, run);
+    byPod.computeIfAbsent(podUid, k -> new CopyOnWriteArrayList<>()).add(containerId);
     return run;
   }
 
-  Run current(String podUid, String container) {
-    Deque<Run> history = runs.get(key(podUid, container));
-    if (history == null) {
-      return null;
-    }
-    synchronized (history) {
-      return history.peekFirst();
-    }
-  }
-
-  Run previous(String podUid, String container) {
-    Deque<Run> history = runs.get(key(podUid, container));
-    if (history == null) {
-      return null;
-    }
-    synchronized (history) {
-      return history.size() < 2 ? null : history.peekLast();
-    }
+  /** The run a container ID names, or null when this runtime never ran it. */
+  Run run(String containerId) {
+    return containerId == null ? null : runs.get(containerId);
   }
 
   /** Forgets a deleted pod's containers. */
   void forget(String podUid) {
-    runs.keySet().removeIf(k -> k.startsWith(podUid + "/"));
+    List<String> ids = byPod.remove(podUid);
+    if (ids != null) {
+      ids.forEach(runs::remove);
+    }
   }
 }

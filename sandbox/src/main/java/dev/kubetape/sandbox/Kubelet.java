@@ -1,160 +1,150 @@
 package dev.kubetape.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 
 /**
- * The simulated scheduler and kubelets of the sandbox's nodes: a pending pod is bound to the
- * node with the fewest pods, then its node starts its containers and reports them running and
- * ready; a deleted pod's containers are stopped and the pod removed once they are.
+ * The kubelets of the sandbox's nodes: each pod bound to one of the nodes from {@code --nodes}
+ * gets a {@link PodWorker} that runs it as the image catalog says, writes its status as the
+ * node's kubelet (v1.34) would and records the kubelet's events. Pods bound to other node names
+ * are left alone, as they would be on a cluster without such a node.
+ *
+ * <pre>
+ * store change ──▶ Kubelet (by node, pod UID) ──▶ PodWorker ──▶ status, events, logs
+ *                    │                             │
+ *                    └─ Node: images (ImagePuller),└─ PodContainer per container:
+ *                       back-offs, pod IPs            runs, probes, waiting reason
+ * </pre>
  */
 final class Kubelet {
-  private static final Registry.WriteOptions KUBELET = Registry.WriteOptions.of("kubelet");
-  private static final Registry.WriteOptions SCHEDULER = Registry.WriteOptions.of("kube-scheduler");
+  /** One simulated node's kubelet state. Owned by the controller thread. */
+  static final class Node {
+    final String name;
+    final String hostIp;
+    final ImagePuller images;
+    /** Image pull back-off, keyed by pod UID and image. */
+    final Backoff pulls = Backoff.imagePulls();
+    /** Crash-loop back-off, keyed by pod and container. */
+    final Backoff restarts = Backoff.containerRestarts();
+    private final String subnet;
+    private final Deque<Integer> released = new ArrayDeque<>();
+    private final Set<Integer> inUse = new HashSet<>();
+    private int next = 2;
 
-  private final Registry registry;
-  private final ControllerLoop loop;
-  private final ContainerRuntime runtime;
-  private final ResourceType pods;
-  private final List<String> nodes;
-  private final Map<String, Integer> nodeIndex = new HashMap<>();
-  private final AtomicInteger nextIp = new AtomicInteger(2);
+    Node(String name, int index, ImagePuller images) {
+      this.name = name;
+      this.hostIp = NodeList.internalIp(index);
+      this.images = images;
+      this.subnet = "10.244." + index + ".";
+    }
 
-  Kubelet(Registry registry, ControllerLoop loop, ContainerRuntime runtime, List<String> nodes) {
+    /** The next address of the node's pod CIDR, as host-local IPAM hands them out. */
+    String allocateIp() {
+      int host;
+      if (next <= 254) {
+        host = next++;
+      } else if (!released.isEmpty()) {
+        host = released.removeFirst();
+      } else {
+        host = 254;
+      }
+      inUse.add(host);
+      return subnet + host;
+    }
+
+    void releaseIp(String ip) {
+      if (ip.startsWith(subnet)) {
+        int host = Integer.parseInt(ip.substring(subnet.length()));
+        if (inUse.remove(host)) {
+          released.addLast(host);
+        }
+      }
+    }
+  }
+
+  final Registry registry;
+  final ControllerLoop loop;
+  final SandboxClock clock;
+  final ContainerRuntime runtime;
+  final ImageCatalog catalog;
+  final EventRecorder events;
+  final ContainerConfig config;
+  final ResourceType pods;
+  private final Map<String, Node> nodes = new HashMap<>();
+  /** Pods this kubelet runs, by UID. Controller thread. */
+  private final Map<String, PodWorker> workers = new HashMap<>();
+
+  Kubelet(Registry registry, ControllerLoop loop, SandboxClock clock, ContainerRuntime runtime,
+      ImageCatalog catalog, EventRecorder events, NodeList nodeList) {
     this.registry = registry;
     this.loop = loop;
+    this.clock = clock;
     this.runtime = runtime;
+    this.catalog = catalog;
+    this.events = events;
+    this.config = new ContainerConfig(registry);
     this.pods = registry.resources().find("", "v1", "pods").orElseThrow();
-    this.nodes = nodes;
-    for (int i = 0; i < nodes.size(); i++) {
-      nodeIndex.put(nodes.get(i), i + 1);
+    for (int i = 0; i < nodeList.nodes().size(); i++) {
+      String name = nodeList.nodes().get(i).name();
+      nodes.put(name, new Node(name, i + 1, new ImagePuller(loop, clock, catalog)));
     }
     registry.store().listen(this::onChange);
   }
 
+  /** Runs under the store's lock: only hands the change to the controller thread. */
   private void onChange(ObjectStore.Change change) {
     if (change.resource() != pods) {
       return;
     }
     ObjectNode pod = change.object();
-    String namespace = Json.text(pod, "metadata", "namespace");
-    String name = Json.text(pod, "metadata", "name");
     String node = Json.text(pod, "spec", "nodeName");
-    if (change.type().equals("DELETED")) {
-      runtime.forget(Json.text(pod, "metadata", "uid"));
+    if (node == null || !nodes.containsKey(node)) {
+      return;
+    }
+    String type = change.type();
+    loop.submit("kubelet " + node + ": pod " + type.toLowerCase(), () -> handle(type, pod, node));
+  }
+
+  private void handle(String type, ObjectNode pod, String nodeName) {
+    String uid = Json.text(pod, "metadata", "uid");
+    PodWorker worker = workers.get(uid);
+    if (type.equals("DELETED")) {
+      if (worker != null) {
+        workers.remove(uid);
+        worker.removed();
+      } else {
+        runtime.forget(uid);
+      }
+      return;
+    }
+    if (worker == null) {
+      String phase = Json.text(pod, "status", "phase");
+      if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        return;
+      }
+      ObjectNode current = registry.store().get(pods, Json.text(pod, "metadata", "namespace"),
+          Json.text(pod, "metadata", "name"));
+      if (current == null || !uid.equals(Json.text(current, "metadata", "uid"))) {
+        return;
+      }
+      worker = new PodWorker(this, nodes.get(nodeName), current);
+      workers.put(uid, worker);
+      if (current.path("metadata").has("deletionTimestamp")) {
+        worker.terminate(current);
+      } else {
+        worker.admit();
+      }
       return;
     }
     if (pod.path("metadata").has("deletionTimestamp")) {
-      if (node != null && !node.isEmpty()) {
-        long grace = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(30);
-        loop.after(Duration.ofSeconds(Math.min(grace, 1)), "stopping pod " + namespace + "/" + name,
-            () -> stop(namespace, name));
-      }
-      return;
+      worker.terminate(pod);
+    } else {
+      worker.updated(pod);
     }
-    if (node == null || node.isEmpty()) {
-      if ("default-scheduler".equals(Json.text(pod, "spec", "schedulerName"))) {
-        loop.submit("scheduling pod " + namespace + "/" + name, () -> schedule(namespace, name));
-      }
-    } else if (nodeIndex.containsKey(node) && "Pending".equals(Json.text(pod, "status", "phase"))
-        && !pod.path("status").has("containerStatuses")) {
-      loop.submit("starting pod " + namespace + "/" + name, () -> start(namespace, name));
-    }
-  }
-
-  private void schedule(String namespace, String name) {
-    ObjectNode pod = registry.store().get(pods, namespace, name);
-    if (pod == null || Json.text(pod, "spec", "nodeName") != null || nodes.isEmpty()) {
-      return;
-    }
-    Map<String, Integer> load = new HashMap<>();
-    nodes.forEach(n -> load.put(n, 0));
-    for (ObjectNode other : registry.store().list(pods, null).items()) {
-      String node = Json.text(other, "spec", "nodeName");
-      if (node != null && load.containsKey(node)) {
-        load.merge(node, 1, Integer::sum);
-      }
-    }
-    String chosen = nodes.stream().min((a, b) -> Integer.compare(load.get(a), load.get(b))).orElseThrow();
-    registry.bind(namespace, name, chosen, SCHEDULER);
-  }
-
-  private void start(String namespace, String name) {
-    ObjectNode pod = registry.store().get(pods, namespace, name);
-    if (pod == null || pod.path("status").has("containerStatuses")) {
-      return;
-    }
-    String now = Json.time(registry.now());
-    Instant started = registry.now();
-    String uid = Json.text(pod, "metadata", "uid");
-    ObjectNode updated = pod.deepCopy();
-    ObjectNode status = Json.with(updated, "status");
-    status.put("phase", "Running");
-    int index = nodeIndex.getOrDefault(Json.text(pod, "spec", "nodeName"), 1);
-    String hostIp = NodeList.internalIp(index);
-    String podIp = "10.244." + index + "." + (nextIp.getAndIncrement() % 250 + 2);
-    ArrayNode conditions = Json.array();
-    for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
-      ObjectNode condition = conditions.addObject();
-      condition.putNull("lastProbeTime");
-      condition.put("lastTransitionTime", type.equals("PodScheduled")
-          ? scheduledTime(pod, now) : now);
-      condition.put("status", "True");
-      condition.put("type", type);
-    }
-    status.set("conditions", conditions);
-    status.put("hostIP", hostIp);
-    status.putArray("hostIPs").addObject().put("ip", hostIp);
-    status.put("podIP", podIp);
-    status.putArray("podIPs").addObject().put("ip", podIp);
-    status.put("startTime", now);
-    ArrayNode statuses = status.putArray("containerStatuses");
-    for (JsonNode container : pod.path("spec").path("containers")) {
-      String containerName = container.path("name").asText();
-      runtime.start(uid, containerName, started);
-      ObjectNode containerStatus = statuses.addObject();
-      containerStatus.put("containerID", "containerd://" + java.util.UUID.randomUUID().toString().replace("-", ""));
-      containerStatus.put("image", container.path("image").asText());
-      containerStatus.put("imageID", container.path("image").asText() + "@sha256:"
-          + Integer.toHexString(container.path("image").asText().hashCode()));
-      containerStatus.putObject("lastState");
-      containerStatus.put("name", containerName);
-      containerStatus.put("ready", true);
-      containerStatus.put("restartCount", 0);
-      containerStatus.put("started", true);
-      containerStatus.putObject("state").putObject("running").put("startedAt", now);
-    }
-    registry.update(pods, namespace, name, updated, "status", KUBELET);
-  }
-
-  private static String scheduledTime(ObjectNode pod, String fallback) {
-    for (JsonNode condition : pod.path("status").path("conditions")) {
-      if (condition.path("type").asText().equals("PodScheduled")) {
-        return condition.path("lastTransitionTime").asText(fallback);
-      }
-    }
-    return fallback;
-  }
-
-  private void stop(String namespace, String name) {
-    ObjectNode pod = registry.store().get(pods, namespace, name);
-    if (pod == null) {
-      return;
-    }
-    String uid = Json.text(pod, "metadata", "uid");
-    for (JsonNode container : pod.path("spec").path("containers")) {
-      ContainerRuntime.Run run = runtime.current(uid, container.path("name").asText());
-      if (run != null && !run.finished()) {
-        run.finish(137);
-      }
-    }
-    registry.delete(pods, namespace, name, new Registry.DeleteOptions(null, 0L, uid, null, false, null));
   }
 }

@@ -47,15 +47,11 @@ final class PodStreams {
     ObjectNode pod = registry.get(pods, info.namespace(), info.name());
     String container = container(pod, request.getParam("container"));
     boolean previous = ApiServer.isTrue(request.getParam("previous"));
-    String uid = Json.text(pod, "metadata", "uid");
-    ContainerRuntime.Run run = previous ? runtime.previous(uid, container) : runtime.current(uid, container);
+    ContainerRuntime.Run run = runtime.run(logContainerId(pod, container, previous));
     if (run == null) {
-      if (previous) {
-        throw ApiException.badRequest("previous terminated container \"" + container
-            + "\" in pod \"" + info.name() + "\" not found");
-      }
-      throw ApiException.badRequest("container \"" + container + "\" in pod \"" + info.name()
-          + "\" is waiting to start: " + waitingReason(pod, container));
+      // A container the runtime never ran (it was not started by this sandbox): no lines.
+      request.response().putHeader("Content-Type", "text/plain").setStatusCode(200).end();
+      return;
     }
     boolean timestamps = ApiServer.isTrue(request.getParam("timestamps"));
     Long tail = ApiServer.parseLong(request.getParam("tailLines"), "tailLines");
@@ -132,21 +128,62 @@ final class PodStreams {
         .replaceFirst("(\\.\\d+)?Z$", "$1Z") + " " + line.text() + "\n";
   }
 
-  private static String waitingReason(ObjectNode pod, String container) {
+  /**
+   * Which run of a container the logs come from, as the kubelet chooses it from the pod's
+   * status: {@code --previous} is the last terminated run; otherwise the running one, the
+   * terminated one, or the last terminated one; a container still waiting has no logs yet.
+   */
+  private static String logContainerId(ObjectNode pod, String container, boolean previous) {
+    String name = Json.text(pod, "metadata", "name");
+    JsonNode status = null;
     for (String list : new String[] {"containerStatuses", "initContainerStatuses"}) {
-      for (JsonNode status : pod.path("status").path(list)) {
-        if (container.equals(status.path("name").asText())) {
-          String reason = status.path("state").path("waiting").path("reason").asText("");
-          if (reason.equals("ImagePullBackOff") || reason.equals("ErrImagePull")) {
-            return "trying and failing to pull image";
-          }
-          if (!reason.isEmpty()) {
-            return reason;
-          }
+      for (JsonNode candidate : pod.path("status").path(list)) {
+        if (container.equals(candidate.path("name").asText())) {
+          status = candidate;
         }
       }
     }
-    return "ContainerCreating";
+    String where = "container \"" + container + "\" in pod \"" + name + "\"";
+    if (status == null) {
+      if (previous) {
+        throw ApiException.badRequest("previous terminated " + where + " not found");
+      }
+      throw ApiException.badRequest(where + " is waiting to start: ContainerCreating");
+    }
+    String last = status.path("lastState").path("terminated").path("containerID").asText("");
+    JsonNode state = status.path("state");
+    if (previous) {
+      if (last.isEmpty()) {
+        throw ApiException.badRequest("previous terminated " + where + " not found");
+      }
+      return last;
+    }
+    if (state.has("running")) {
+      return status.path("containerID").asText();
+    }
+    if (state.has("terminated")) {
+      String id = state.path("terminated").path("containerID").asText("");
+      if (!id.isEmpty()) {
+        return id;
+      }
+      if (!last.isEmpty()) {
+        return last;
+      }
+      throw ApiException.badRequest(where + " is terminated");
+    }
+    if (status.path("lastState").has("terminated")) {
+      if (last.isEmpty()) {
+        throw ApiException.badRequest(where + " is terminated");
+      }
+      return last;
+    }
+    String reason = state.path("waiting").path("reason").asText("");
+    throw ApiException.badRequest(where + switch (reason) {
+      case "ErrImagePull" -> " is waiting to start: image can't be pulled";
+      case "ImagePullBackOff" -> " is waiting to start: trying and failing to pull image";
+      case "" -> " is waiting to start - no logs yet";
+      default -> " is waiting to start: " + reason;
+    });
   }
 
   /** The container a request means, with the real server's errors for missing and unknown names. */
@@ -178,6 +215,18 @@ final class PodStreams {
     return requested;
   }
 
+  /** The container ID of a running container, or null. */
+  private static String runningContainerId(ObjectNode pod, String container) {
+    for (String list : new String[] {"containerStatuses", "initContainerStatuses"}) {
+      for (JsonNode status : pod.path("status").path(list)) {
+        if (container.equals(status.path("name").asText()) && status.path("state").has("running")) {
+          return status.path("containerID").asText(null);
+        }
+      }
+    }
+    return null;
+  }
+
   private static List<String> names(JsonNode containers) {
     List<String> names = new ArrayList<>();
     containers.forEach(c -> names.add(c.path("name").asText()));
@@ -200,7 +249,7 @@ final class PodStreams {
     if (node == null || node.isEmpty()) {
       throw ApiException.badRequest("pod " + info.name() + " does not have a host assigned");
     }
-    ContainerRuntime.Run run = runtime.current(Json.text(pod, "metadata", "uid"), container);
+    ContainerRuntime.Run run = runtime.run(runningContainerId(pod, container));
     if (run == null || run.finished()) {
       throw ApiException.badRequest("container not found (\"" + container + "\")");
     }

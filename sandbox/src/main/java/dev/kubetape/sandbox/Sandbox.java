@@ -65,12 +65,15 @@ public final class Sandbox implements AutoCloseable {
     Registry registry = new Registry(resources, openApi, store, admission, new FieldManager(openApi), clock);
     ContainerRuntime runtime = new ContainerRuntime();
     NodeList nodes = NodeList.read(config.nodes());
+    ImageCatalog catalog = ImageCatalog.load(config.catalog());
     ControllerLoop loop = new ControllerLoop(config.timeScale());
     new GarbageCollector(registry, loop);
     new NamespaceController(registry, loop, pem.caCertificate());
     new EndpointsController(registry, loop);
-    new Kubelet(registry, loop, runtime, nodes.nodes().stream().map(NodeList.Node::name).toList());
     EventRecorder events = new EventRecorder(registry, loop, EVENT_TTL);
+    SandboxClock sandboxClock = new SandboxClock(clock, config.timeScale());
+    new Scheduler(registry, loop, sandboxClock, events);
+    new Kubelet(registry, loop, sandboxClock, runtime, catalog, events, nodes);
     ControllerClock controllerClock = new ControllerClock(registry, config.timeScale());
     new ReplicaSetController(registry, loop, events, controllerClock);
     new DeploymentController(registry, loop, events, controllerClock);

@@ -1,0 +1,166 @@
+package dev.kubetape.recorder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * Measures the archive (not a test): sustained ingest with the journal's durability on, bytes on
+ * disk per recorded watch event, and the latency of a term + time-range search with facets and
+ * the 50 newest hits' stored objects fetched. The events are realistic pod versions: full pod
+ * JSON as a real API server returns it, managedFields included, about 7.5 KB each, for many
+ * pods that each change many times (status, conditions, restarts), as a watch records them.
+ *
+ * <p>Run: {@code recorder/bench/archive-bench [EVENTS] [FOLDER]} (see BENCHMARKS.md).
+ */
+public final class ArchiveBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int VERSIONS_PER_POD = 40;
+  private static final int BATCH = 2_000;
+
+  public static void main(String[] args) throws Exception {
+    long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    Path folder = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("kubetape-bench-");
+    ObjectNode template = template();
+    byte[] sample = JSON.writeValueAsBytes(version(template, 0, 0, Instant.now()));
+    System.out.printf("events: %,d of about %,d bytes of pod JSON each, into %s%n", events,
+        sample.length, folder);
+
+    long rawBytes = 0;
+    long start = System.nanoTime();
+    long heapPeak = 0;
+    Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      List<CompletableFuture<Void>> pending = new ArrayList<>(BATCH);
+      for (long i = 0; i < events; i++) {
+        long pod = i / VERSIONS_PER_POD;
+        int version = (int) (i % VERSIONS_PER_POD);
+        Instant time = t0.plusMillis(i * 10);
+        ObjectNode object = version(template, pod, version, time);
+        String body = JSON.writeValueAsString(object);
+        rawBytes += body.length();
+        pending.add(archive.append(record(object, body, pod, version, time)));
+        if (pending.size() == BATCH) {
+          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+          pending.clear();
+          heapPeak = Math.max(heapPeak, usedHeap());
+        }
+        if ((i + 1) % 200_000 == 0) {
+          double seconds = (System.nanoTime() - start) / 1e9;
+          System.out.printf("  %,d events, %,.0f events/s, heap %,d MiB%n", i + 1, (i + 1) / seconds,
+              usedHeap() >> 20);
+        }
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("ingest: %,.0f events/s sustained (%,.1f s, every batch of %,d acknowledged"
+          + " only once fsynced)%n", events / seconds, seconds, BATCH);
+      archive.search(new Archive.Query("*", null, null, 1)); // index everything acknowledged
+    }
+    long disk = size(folder);
+    System.out.printf("disk: %,d bytes for %,d bytes of raw JSON = %.2f%% (%,.0f bytes per event)%n",
+        disk, rawBytes, 100.0 * disk / rawBytes, disk / (double) events);
+    System.out.printf("heap peak while ingesting: %,d MiB%n", heapPeak >> 20);
+
+    try (Archive reader = LuceneArchive.readOnly(folder)) {
+      Random random = new Random(7);
+      String[] reasons = {"Running", "Pending", "CrashLoopBackOff"};
+      long[] latencies = new long[200];
+      for (int i = 0; i < latencies.length + 20; i++) {
+        Instant from = t0.plusMillis((long) (random.nextDouble() * events * 10 * 0.8));
+        Instant to = from.plusSeconds(3600);
+        String query = "namespace:team-" + random.nextInt(20) + " AND reason:" + reasons[random.nextInt(3)];
+        long begin = System.nanoTime();
+        Archive.Hits hits = reader.search(new Archive.Query(query, from, to, 50));
+        for (ArchiveRecord record : hits.records()) {
+          if (record.body() == null || record.body().length() < 1000) {
+            throw new IllegalStateException("a hit came back without its object");
+          }
+        }
+        long took = System.nanoTime() - begin;
+        if (i >= 20) {
+          latencies[i - 20] = took;
+        }
+      }
+      Arrays.sort(latencies);
+      System.out.printf("search (term AND term, 1 h range, facets, 50 objects fetched): p50 %.1f ms,"
+          + " p99 %.1f ms over %d queries%n", latencies[latencies.length / 2] / 1e6,
+          latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length);
+    }
+    System.out.printf("heap used at the end: %,d MiB (max %,d MiB)%n", usedHeap() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  private static long usedHeap() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static long size(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  private static ArchiveRecord record(ObjectNode object, String body, long pod, int version,
+      Instant time) {
+    String namespace = object.path("metadata").path("namespace").asText();
+    String phase = object.path("status").path("phase").asText();
+    String reason = version > 30 && pod % 5 == 0 ? "CrashLoopBackOff" : phase;
+    return new ArchiveRecord(time, "object", "Pod", namespace,
+        object.path("metadata").path("name").asText(), object.path("metadata").path("uid").asText(),
+        namespace + "/shop-" + (pod / 10) + "#" + (1 + pod % 10), null, reason,
+        "pod " + object.path("metadata").path("name").asText() + " is " + phase,
+        Map.of("node", object.path("spec").path("nodeName").asText(), "user", "ci-bot"),
+        List.of("registry.example/shop/web:1.4." + (pod % 10)), body);
+  }
+
+  /** One version of one pod: the template with its identity, timestamps and status filled in. */
+  static ObjectNode version(ObjectNode template, long pod, int version, Instant time) {
+    ObjectNode object = template.deepCopy();
+    ObjectNode metadata = (ObjectNode) object.get("metadata");
+    String name = "shop-" + (pod / 10) + "-5d9c7b8f6-" + Long.toString(100000 + pod, 36);
+    metadata.put("name", name);
+    metadata.put("namespace", "team-" + (pod % 20));
+    metadata.put("uid", new java.util.UUID(pod * 7919, pod).toString());
+    metadata.put("resourceVersion", Long.toString(1_000_000 + pod * 100 + version));
+    metadata.put("creationTimestamp", time.minusMillis(version * 10L).toString());
+    ((ObjectNode) metadata.get("labels")).put("pod-template-hash", "5d9c7b8f6");
+    ((ObjectNode) object.get("spec")).put("nodeName", "node-" + (pod % 3 + 1));
+    ObjectNode status = (ObjectNode) object.get("status");
+    boolean running = version > 3;
+    status.put("phase", running ? "Running" : "Pending");
+    status.put("podIP", "10.244." + (pod % 250) + "." + (pod / 250 % 250));
+    for (JsonNode condition : status.path("conditions")) {
+      ((ObjectNode) condition).put("lastTransitionTime", time.minusSeconds(version % 4).toString());
+      ((ObjectNode) condition).put("status", running || condition.path("type").asText()
+          .equals("PodScheduled") ? "True" : "False");
+    }
+    ObjectNode container = (ObjectNode) status.path("containerStatuses").get(0);
+    container.put("restartCount", version / 8);
+    container.put("ready", running);
+    container.putObject("state").putObject(running ? "running" : "waiting")
+        .put(running ? "startedAt" : "reason", running ? time.toString() : "ContainerCreating");
+    return object;
+  }
+
+  /** A pod of a realistic deployment as the API server returns it, about 7.5 KB. */
+  static ObjectNode template() throws IOException {
+    try (var in = ArchiveBenchmark.class.getResourceAsStream("/bench/pod.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+}
