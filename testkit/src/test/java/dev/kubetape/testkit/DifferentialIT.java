@@ -30,8 +30,19 @@ class DifferentialIT {
   @RegisterExtension
   static final UpstreamExtension REAL = UpstreamExtension.real();
 
-  /** One step: a kubectl command (with optional stdin) or a raw request. */
-  record Step(String id, List<String> kubectl, String stdin, Raw raw) {}
+  /**
+   * One step: a kubectl command (with optional stdin) or a raw request; {@code sorted} compares
+   * its output lines as a set, for lists whose order is not part of the contract.
+   */
+  record Step(String id, List<String> kubectl, String stdin, Raw raw, boolean sorted) {
+    Step(String id, List<String> kubectl, String stdin, Raw raw) {
+      this(id, kubectl, stdin, raw, false);
+    }
+
+    Step sortedLines() {
+      return new Step(id, kubectl, stdin, raw, true);
+    }
+  }
 
   /** A raw HTTP request whose status code and body are compared. */
   record Raw(String method, String path, String contentType, String body) {}
@@ -162,6 +173,68 @@ class DifferentialIT {
           defaultRequest: {cpu: 100m}
       """;
 
+  private static final String RS = "rollout-ns";
+
+  private static String rollout(String name, String image, int replicas, String extra) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: %1$s
+        spec:
+          replicas: %3$d
+          progressDeadlineSeconds: 20
+          selector:
+            matchLabels: {app: %1$s}
+          template:
+            metadata:
+              labels: {app: %1$s}
+            spec:
+              containers:
+              - name: web
+                image: %2$s
+        %4$s""".formatted(name, image, replicas, extra);
+  }
+
+  /** The deployment's status fields and conditions, one per line, times left out. */
+  private static final String STATUS = "jsonpath={.metadata.annotations} {.metadata.generation}"
+      + " {.status.observedGeneration} {.status.replicas} {.status.updatedReplicas}"
+      + " {.status.readyReplicas} {.status.availableReplicas} {.status.unavailableReplicas}"
+      + "{\"\\n\"}{range .status.conditions[*]}{.type} {.status} {.reason} {.message}{\"\\n\"}{end}";
+
+  private static final String EVENTS = "jsonpath={range .items[*]}{.involvedObject.kind} {.reason}"
+      + " {.message}{\"\\n\"}{end}";
+
+  /** Rollouts, as the real deployment and replica set controllers and scheduler run them. */
+  static List<Step> rolloutSteps() {
+    return List.of(
+        k("rollout-create-namespace", "create", "namespace", RS),
+        kIn("rollout-good-apply", rollout("shop", "registry.example/shop/web:1.4.1", 3, ""),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-good-status", "rollout", "status", "deployment/shop", "-n", RS, "--timeout=90s"),
+        k("rollout-good-deployment", "get", "deployment", "shop", "-n", RS, "-o", STATUS),
+        k("rollout-good-replicasets", "get", "replicasets", "-n", RS, "-l", "app=shop"),
+        kIn("rollout-update-apply", rollout("shop", "registry.example/shop/web:1.4.2", 3, ""),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-update-status", "rollout", "status", "deployment/shop", "-n", RS, "--timeout=90s"),
+        k("rollout-update-deployment", "get", "deployment", "shop", "-n", RS, "-o", STATUS),
+        k("rollout-update-replicasets", "get", "replicasets", "-n", RS, "-l", "app=shop"),
+        k("rollout-history", "rollout", "history", "deployment/shop", "-n", RS),
+        k("rollout-update-events", "get", "events", "-n", RS, "--field-selector",
+            "involvedObject.kind=Deployment", "-o", EVENTS).sortedLines(),
+        kIn("rollout-missing-image-apply", rollout("ghost", "registry.example/shop/web:9.9.9-missing", 2, ""),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-missing-image-status", "rollout", "status", "deployment/ghost", "-n", RS, "--timeout=90s"),
+        k("rollout-missing-image-deployment", "get", "deployment", "ghost", "-n", RS, "-o", STATUS),
+        kIn("rollout-too-large-apply", rollout("huge", "registry.example/shop/web:1.4.1", 1,
+            "        resources:\n          requests: {cpu: \"64\"}\n"),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-too-large-status", "rollout", "status", "deployment/huge", "-n", RS, "--timeout=90s"),
+        k("rollout-too-large-scheduling", "get", "events", "-n", RS, "--field-selector",
+            "reason=FailedScheduling", "-o", "jsonpath={range .items[*]}{.reason} {.message}{\"\\n\"}{end}"),
+        k("rollout-delete-namespace", "delete", "namespace", RS, "--wait=false"));
+  }
+
   /** The scenario: each step's outputs are compared; later steps see earlier steps' objects. */
   static List<Step> steps() {
     String cm = "/api/v1/namespaces/" + NS + "/configmaps";
@@ -256,9 +329,11 @@ class DifferentialIT {
     List<String> identical = new ArrayList<>();
     List<String> report = new ArrayList<>();
     Set<String> differing = new LinkedHashSet<>();
-    for (Step step : steps()) {
-      String onSandbox = normalise(run(step, sandbox, SANDBOX.folder()));
-      String onReal = normalise(run(step, real, REAL.folder()));
+    List<Step> all = new ArrayList<>(steps());
+    all.addAll(rolloutSteps());
+    for (Step step : all) {
+      String onSandbox = normalise(run(step, sandbox, SANDBOX.folder()), step.sorted());
+      String onReal = normalise(run(step, real, REAL.folder()), step.sorted());
       if (onSandbox.equals(onReal)) {
         identical.add(step.id());
       } else {
@@ -267,7 +342,7 @@ class DifferentialIT {
             + Diff.unified(onReal, onSandbox) + "```\n");
       }
     }
-    int total = steps().size();
+    int total = all.size();
     String summary = identical.size() + " of " + total + " identical";
     Path out = Path.of("target", "differential-report.md");
     Files.createDirectories(out.getParent());
@@ -308,6 +383,9 @@ class DifferentialIT {
   }
 
   static {
+    // rollout status prints the states it happens to see on the way: timing, not behaviour
+    // (its outcome, and the states themselves, are compared by the other steps).
+    rule("^Waiting for deployment .*\\n", "");
     // The testbed's own additions, which a real cluster would not have.
     rule("^.*kwok\\.x-k8s\\.io.*\\n", "");
     rule("(\"goVersion\": \")[^\"]+", "$1<go>");
@@ -317,6 +395,8 @@ class DifferentialIT {
     rule("(resourceVersion\"?:\\s*\"?)\\d+", "$1<rv>");
     rule("(\"rv\"\\s*:\\s*)\\d+", "$1<rv>");
     rule("kube-api-access-[a-z0-9]{5}", "kube-api-access-<x>");
+    // A pod's generated name: its owner's name and five random characters.
+    rule("\\b([a-z0-9-]+-[a-z0-9]{8,10})-[bcdfghjklmnpqrstvwxz2456789]{5}\\b", "$1-<x>");
     rule("\\b10\\.(9[6-9]|1[01]\\d)\\.\\d{1,3}\\.\\d{1,3}\\b", "<cluster-ip>");
     rule("\\b10\\.244\\.\\d{1,3}\\.\\d{1,3}\\b", "<pod-ip>");
     rule("127\\.0\\.0\\.1:\\d+", "127.0.0.1:<port>");
@@ -328,10 +408,13 @@ class DifferentialIT {
   }
 
   /** Removes what legitimately differs between two clusters. */
-  static String normalise(String text) {
+  static String normalise(String text, boolean sorted) {
     String out = text;
     for (Rule rule : RULES) {
       out = rule.pattern().matcher(out).replaceAll(rule.replacement());
+    }
+    if (sorted) {
+      out = out.lines().sorted().collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
     return out;
   }
