@@ -1,6 +1,5 @@
 package dev.kubetape.recorder;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -107,22 +106,21 @@ public final class LuceneArchive implements Archive {
   private long indexed;
   /** The position the previous commit reached: journal segments before it may go. */
   private long previousCommit;
-  /** The last version of each recently changed object, for storing the next as a patch. */
-  private final Map<String, Versions> versions = new LinkedHashMap<>(1024, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  /**
+   * The last version of each recently changed object, for storing the next as a patch; used by
+   * the threads that append, one object at a time (compute() serialises per uid).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Chain> chains =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Versions> eldest) {
-      return size() > MAX_TRACKED_OBJECTS;
-    }
-  };
-
-  /** An object's last stored version, the position of its last full version, and how many since. */
-  private record Versions(com.fasterxml.jackson.databind.JsonNode last, long base, int sinceFull) {}
+  /** An object's last stored version, its chain of versions, and how many patches since its start. */
+  private record Chain(com.fasterxml.jackson.databind.JsonNode last, String id, int sinceFull) {}
 
   /** A full version every this many versions bounds how many patches a read applies. */
   static final int FULL_VERSION_EVERY = 50;
   private static final int MAX_TRACKED_OBJECTS = 200_000;
+  private static final com.fasterxml.jackson.databind.ObjectMapper BODIES =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private LuceneArchive(Path folder, Duration syncInterval) throws IOException {
     for (String facet : FACETS) {
@@ -164,12 +162,52 @@ public final class LuceneArchive implements Archive {
     return 0;
   }
 
+  /**
+   * Journals a record. An object version is diffed here, on the appending thread, against the
+   * object's previous version: the journal and the index then hold a merge patch, with a whole
+   * version every {@value #FULL_VERSION_EVERY} versions starting a new chain.
+   */
   @Override
   public CompletableFuture<Void> append(ArchiveRecord record) {
     try {
-      return journal.append(JSON.writeValueAsBytes(record)).thenApply(position -> null);
-    } catch (JsonProcessingException e) {
+      byte[] body = record.body() == null ? null : record.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (body == null || !record.type().equals("object") || record.uid() == null) {
+        return journal.append(JournalRecords.encode(record, body == null ? JournalRecords.NO_BODY
+            : JournalRecords.FULL, null, body)).thenApply(position -> null);
+      }
+      com.fasterxml.jackson.databind.JsonNode current = BODIES.readTree(body);
+      java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> appended =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      chains.compute(record.uid(), (uid, previous) -> {
+        com.fasterxml.jackson.databind.JsonNode patch = previous == null
+            || previous.sinceFull() + 1 >= FULL_VERSION_EVERY ? null
+            : MergePatch.diff(previous.last(), current);
+        Chain next;
+        byte[] payload;
+        if (patch == null) {
+          next = new Chain(current, uid + "@" + record.time().toEpochMilli() + "." + System.nanoTime(), 0);
+          payload = JournalRecords.encode(record, JournalRecords.FULL, next.id(), body);
+        } else {
+          next = new Chain(current, previous.id(), previous.sinceFull() + 1);
+          payload = JournalRecords.encode(record, JournalRecords.PATCH, next.id(), bytes(patch));
+        }
+        appended.set(journal.append(payload));
+        return next;
+      });
+      if (chains.size() > MAX_TRACKED_OBJECTS) {
+        chains.clear(); // next versions start new chains: a full version costs a little more
+      }
+      return appended.get().thenApply(position -> null);
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static byte[] bytes(com.fasterxml.jackson.databind.JsonNode node) {
+    try {
+      return BODIES.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -203,13 +241,31 @@ public final class LuceneArchive implements Archive {
 
   private void index(Journal.Entry entry) {
     try {
-      ArchiveRecord record = JSON.readValue(entry.payload(), ArchiveRecord.class);
-      Document doc = document(record, entry.position());
-      storeBody(doc, record, entry.position());
-      writer.addDocument(facets.build(doc));
+      writer.addDocument(facets.build(indexDocument(entry)));
     } catch (IOException e) {
       throw new UncheckedIOException("could not index the journal record at " + entry.position(), e);
     }
+  }
+
+  /** The Lucene document of a journal record: its fields, and its body or patch as bytes. */
+  static Document indexDocument(Journal.Entry entry) {
+    JournalRecords.Decoded decoded = JournalRecords.decode(entry.payload());
+    ArchiveRecord header = decoded.header();
+    Document doc = document(header, entry.position());
+    if (header.type().equals("log") && decoded.form() != JournalRecords.NO_BODY) {
+      doc.add(new TextField("log", decoded.bodyText(), Field.Store.NO));
+    }
+    org.apache.lucene.util.BytesRef bytes = new org.apache.lucene.util.BytesRef(
+        decoded.payload(), decoded.bodyOffset(), decoded.bodyLength());
+    if (decoded.chain() != null) {
+      doc.add(new StringField("chain", decoded.chain(), Field.Store.YES));
+    }
+    switch (decoded.form()) {
+      case JournalRecords.FULL -> doc.add(new StoredField("body", bytes));
+      case JournalRecords.PATCH -> doc.add(new StoredField("patch", bytes));
+      default -> { }
+    }
+    return doc;
   }
 
   static Document document(ArchiveRecord record, long position) {
@@ -219,6 +275,7 @@ public final class LuceneArchive implements Archive {
     doc.add(new NumericDocValuesField("time", millis));
     doc.add(new StoredField("time", millis));
     doc.add(new LongPoint("position", position));
+    doc.add(new NumericDocValuesField("position", position));
     doc.add(new StoredField("position", position));
     keyword(doc, "type", record.type());
     keyword(doc, "kind", record.kind());
@@ -241,9 +298,6 @@ public final class LuceneArchive implements Archive {
       };
       keyword(doc, field, attribute.getValue());
     }
-    if (record.type().equals("log") && record.body() != null) {
-      doc.add(new TextField("log", record.body(), Field.Store.NO));
-    }
     for (String facet : FACETS) {
       String value = facet.equals("user") ? record.attributes().get("user") : switch (facet) {
         case "kind" -> record.kind();
@@ -256,33 +310,6 @@ public final class LuceneArchive implements Archive {
       }
     }
     return doc;
-  }
-
-  /**
-   * Stores the record's body: whole for most records and for every {@value #FULL_VERSION_EVERY}th
-   * version of an object; otherwise as a merge patch against the object's previous version, with
-   * the position of the last full version ({@code base}) from which a read rebuilds it.
-   */
-  private void storeBody(Document doc, ArchiveRecord record, long position) throws IOException {
-    if (record.body() == null) {
-      return;
-    }
-    if (!record.type().equals("object") || record.uid() == null) {
-      doc.add(new StoredField("body", record.body()));
-      return;
-    }
-    com.fasterxml.jackson.databind.JsonNode current = JSON.readTree(record.body());
-    Versions previous = versions.get(record.uid());
-    com.fasterxml.jackson.databind.JsonNode patch = previous == null
-        || previous.sinceFull() + 1 >= FULL_VERSION_EVERY ? null : MergePatch.diff(previous.last(), current);
-    if (patch == null) {
-      doc.add(new StoredField("body", record.body()));
-      versions.put(record.uid(), new Versions(current, position, 0));
-    } else {
-      doc.add(new StoredField("patch", JSON.writeValueAsString(patch)));
-      doc.add(new StoredField("base", previous.base()));
-      versions.put(record.uid(), new Versions(current, previous.base(), previous.sinceFull() + 1));
-    }
   }
 
   private static void keyword(Document doc, String field, String value) {
@@ -338,7 +365,7 @@ public final class LuceneArchive implements Archive {
     BooleanQuery.Builder builder = new BooleanQuery.Builder();
     String text = query.text() == null ? "" : query.text().trim();
     if (text.isEmpty() || text.equals("*")) {
-      builder.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+      builder.add(MatchAllDocsQuery.INSTANCE, BooleanClause.Occur.MUST);
     } else {
       QueryParser parser = new org.apache.lucene.queryparser.classic.MultiFieldQueryParser(
           new String[] {"message", "log"}, queryAnalyzer());
@@ -403,31 +430,31 @@ public final class LuceneArchive implements Archive {
     return counts;
   }
 
-  /** The body of a stored record: as stored, or rebuilt from its base version and patches. */
+  /** The body of a stored record: as stored, or rebuilt from its chain's full version and patches. */
   private static String body(IndexSearcher searcher, Document doc) throws IOException {
-    String body = doc.get("body");
-    if (body != null || doc.get("patch") == null) {
-      return body;
+    org.apache.lucene.util.BytesRef body = doc.getBinaryValue("body");
+    if (body != null) {
+      return body.utf8ToString();
     }
-    long base = doc.getField("base").numericValue().longValue();
+    if (doc.getBinaryValue("patch") == null) {
+      return null;
+    }
     long position = doc.getField("position").numericValue().longValue();
     BooleanQuery chain = new BooleanQuery.Builder()
-        .add(new TermQuery(new Term("uid", doc.get("uid"))), BooleanClause.Occur.FILTER)
-        .add(LongPoint.newRangeQuery("position", base, position), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term("chain", doc.get("chain"))), BooleanClause.Occur.FILTER)
+        .add(LongPoint.newRangeQuery("position", Long.MIN_VALUE, position), BooleanClause.Occur.FILTER)
         .build();
     TopFieldDocs versions = searcher.search(chain, FULL_VERSION_EVERY + 1,
-        new Sort(new SortField("time", SortField.Type.LONG)));
-    java.util.TreeMap<Long, Document> byPosition = new java.util.TreeMap<>();
+        new Sort(new SortField("position", SortField.Type.LONG)));
+    com.fasterxml.jackson.databind.JsonNode rebuilt = null;
     for (ScoreDoc hit : versions.scoreDocs) {
       Document version = searcher.storedFields().document(hit.doc);
-      byPosition.put(version.getField("position").numericValue().longValue(), version);
+      org.apache.lucene.util.BytesRef full = version.getBinaryValue("body");
+      org.apache.lucene.util.BytesRef patch = version.getBinaryValue("patch");
+      rebuilt = full != null ? BODIES.readTree(full.bytes, full.offset, full.length)
+          : MergePatch.apply(rebuilt, BODIES.readTree(patch.bytes, patch.offset, patch.length));
     }
-    com.fasterxml.jackson.databind.JsonNode rebuilt = null;
-    for (Document version : byPosition.values()) {
-      rebuilt = version.get("body") != null ? JSON.readTree(version.get("body"))
-          : MergePatch.apply(rebuilt, JSON.readTree(version.get("patch")));
-    }
-    return rebuilt == null ? null : JSON.writeValueAsString(rebuilt);
+    return rebuilt == null ? null : BODIES.writeValueAsString(rebuilt);
   }
 
   private static ArchiveRecord record(IndexSearcher searcher, Document doc) throws IOException {
@@ -482,12 +509,7 @@ public final class LuceneArchive implements Archive {
       try (IndexWriter tail = new IndexWriter(memory, new IndexWriterConfig(new StandardAnalyzer()))) {
         Journal.readOnly(folder.resolve("journal"), position, entry -> {
           try {
-            ArchiveRecord record = JSON.readValue(entry.payload(), ArchiveRecord.class);
-            Document doc = document(record, entry.position());
-            if (record.body() != null) {
-              doc.add(new StoredField("body", record.body()));
-            }
-            tail.addDocument(config.build(doc));
+            tail.addDocument(config.build(indexDocument(entry)));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

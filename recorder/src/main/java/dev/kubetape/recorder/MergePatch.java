@@ -20,23 +20,31 @@ final class MergePatch {
    * reached by a merge patch (it holds a JSON null, which a merge patch reads as "remove").
    */
   static JsonNode diff(JsonNode from, JsonNode to) {
-    if (containsNull(to)) {
+    try {
+      return objectDiff(from, to);
+    } catch (NullInTarget e) {
       return null;
     }
-    return objectDiff(from, to);
+  }
+
+  /** A changed value holds a JSON null, which no merge patch can write. */
+  private static final class NullInTarget extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NullInTarget() {
+      super(null, null, false, false);
+    }
   }
 
   private static JsonNode objectDiff(JsonNode from, JsonNode to) {
     if (!from.isObject() || !to.isObject()) {
-      return to;
+      return changed(to);
     }
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = to.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : to.properties()) {
       JsonNode before = from.get(field.getKey());
       if (before == null) {
-        patch.set(field.getKey(), field.getValue());
+        patch.set(field.getKey(), changed(field.getValue()));
       } else if (!before.equals(field.getValue())) {
         patch.set(field.getKey(), objectDiff(before, field.getValue()));
       }
@@ -51,13 +59,23 @@ final class MergePatch {
     return patch;
   }
 
+  /** A value the patch carries whole; only these can hold a null the patch cannot express. */
+  private static JsonNode changed(JsonNode value) {
+    if (containsNull(value)) {
+      throw new NullInTarget();
+    }
+    return value;
+  }
+
   private static boolean containsNull(JsonNode node) {
     if (node.isNull()) {
       return true;
     }
-    for (JsonNode child : node) {
-      if (containsNull(child)) {
-        return true;
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (containsNull(child)) {
+          return true;
+        }
       }
     }
     return false;
@@ -70,9 +88,7 @@ final class MergePatch {
     }
     ObjectNode result = target != null && target.isObject()
         ? ((ObjectNode) target).deepCopy() : JsonNodeFactory.instance.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
       if (field.getValue().isNull()) {
         result.remove(field.getKey());
       } else {
