@@ -24,30 +24,37 @@ import java.util.stream.Stream;
  * JSON as a real API server returns it, managedFields included, about 7.5 KB each, for many
  * pods that each change many times (status, conditions, restarts), as a watch records them.
  *
- * <p>Run: {@code recorder/bench/archive-bench [EVENTS] [FOLDER]} (see BENCHMARKS.md).
+ * <p>Run: {@code recorder/bench/archive-bench [EVENTS] [FOLDER] [FULL_EVERY]} (see
+ * BENCHMARKS.md); FULL_EVERY 1 stores every version whole, to compare with patches.
  */
 public final class ArchiveBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VERSIONS_PER_POD = 40;
+  private static final int ACTIVE_PODS = 500;
   private static final int BATCH = 2_000;
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Path folder = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("kubetape-bench-");
+    int fullEvery = args.length > 2 ? Integer.parseInt(args[2]) : LuceneArchive.FULL_VERSION_EVERY;
     Template template = new Template(template());
     byte[] sample = template.body(0, 0, Instant.now()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    System.out.printf("events: %,d of about %,d bytes of pod JSON each, into %s%n", events,
-        sample.length, folder);
+    System.out.printf("events: %,d of about %,d bytes of pod JSON each, %d pods changing at a"
+        + " time, a whole version every %d, into %s%n", events, sample.length, ACTIVE_PODS,
+        fullEvery, folder);
 
     long rawBytes = 0;
     long start = System.nanoTime();
     long heapPeak = 0;
     Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+    try (LuceneArchive archive = LuceneArchive.open(folder, fullEvery)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>(BATCH);
       for (long i = 0; i < events; i++) {
-        long pod = i / VERSIONS_PER_POD;
-        int version = (int) (i % VERSIONS_PER_POD);
+        // ACTIVE_PODS pods change at a time, their versions interleaved as a watch sees them.
+        long round = i / ((long) ACTIVE_PODS * VERSIONS_PER_POD);
+        long within = i % ((long) ACTIVE_PODS * VERSIONS_PER_POD);
+        long pod = round * ACTIVE_PODS + within % ACTIVE_PODS;
+        int version = (int) (within / ACTIVE_PODS);
         Instant time = t0.plusMillis(i * 10);
         String body = template.body(pod, version, time);
         rawBytes += body.length();
