@@ -61,7 +61,7 @@ final class Admission {
 
   private void pruneObject(ResourceType type, Schema schema, ObjectNode object, String path,
       List<String> unknown) {
-    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String name = field.getKey();
@@ -110,7 +110,7 @@ final class Admission {
         }
         Schema values = schema.additionalProperties();
         if (values != null) {
-          Iterator<Map.Entry<String, JsonNode>> entries = value.fields();
+          Iterator<Map.Entry<String, JsonNode>> entries = value.properties().iterator();
           while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
             if (!entry.getValue().isNull()) {

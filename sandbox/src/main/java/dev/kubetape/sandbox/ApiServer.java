@@ -598,7 +598,7 @@ final class ApiServer {
       list.put("apiVersion", "meta.k8s.io/v1");
       ArrayNode items = (ArrayNode) list.get("items");
       for (int i = 0; i < items.size(); i++) {
-        items.set(i, partialMetadata((ObjectNode) page.items().get(i)));
+        items.set(i, partialMetadata(page.items().get(i)));
       }
     }
     write(request, 200, list, shape == Shape.YAML);

@@ -510,7 +510,7 @@ final class Defaults {
     JsonNode stringData = object.remove("stringData");
     if (stringData instanceof ObjectNode strings && !strings.isEmpty()) {
       ObjectNode data = Json.with(object, "data");
-      Iterator<Map.Entry<String, JsonNode>> entries = strings.fields();
+      Iterator<Map.Entry<String, JsonNode>> entries = strings.properties().iterator();
       while (entries.hasNext()) {
         Map.Entry<String, JsonNode> entry = entries.next();
         data.put(entry.getKey(), Base64.getEncoder().encodeToString(

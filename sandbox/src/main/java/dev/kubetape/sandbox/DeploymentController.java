@@ -751,12 +751,12 @@ final class DeploymentController {
           }
           ((ObjectNode) d.get("spec")).set("template", template);
           ObjectNode annotations = Json.object();
-          annotations(d).fields().forEachRemaining(e -> {
+          annotations(d).properties().iterator().forEachRemaining(e -> {
             if (NOT_COPIED.contains(e.getKey())) {
               annotations.set(e.getKey(), e.getValue());
             }
           });
-          annotations(rs).fields().forEachRemaining(e -> {
+          annotations(rs).properties().iterator().forEachRemaining(e -> {
             if (!NOT_COPIED.contains(e.getKey())) {
               annotations.set(e.getKey(), e.getValue());
             }

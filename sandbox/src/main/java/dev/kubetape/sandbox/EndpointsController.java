@@ -51,7 +51,7 @@ final class EndpointsController {
       }
       Predicate<ObjectNode> selects = pod -> {
         JsonNode labels = pod.path("metadata").path("labels");
-        for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) selector::fields) {
+        for (var entry : selector.properties()) {
           if (!entry.getValue().asText().equals(labels.path(entry.getKey()).asText(null))) {
             return false;
           }
@@ -231,7 +231,7 @@ final class EndpointsController {
   private static ObjectNode labels(ObjectNode service, String managedBy, String manager,
       String extraKey, String extraValue) {
     ObjectNode labels = Json.object();
-    service.path("metadata").path("labels").fields()
+    service.path("metadata").path("labels").properties().iterator()
         .forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
     labels.put(managedBy, manager);
     if (extraKey != null) {

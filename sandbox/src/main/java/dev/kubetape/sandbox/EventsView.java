@@ -31,7 +31,7 @@ final class EventsView {
     ObjectNode view = Json.object();
     view.put("kind", "Event");
     view.put("apiVersion", "events.k8s.io/v1");
-    for (var field : (Iterable<Map.Entry<String, JsonNode>>) core::fields) {
+    for (var field : core.properties()) {
       String name = field.getKey();
       if (name.equals("kind") || name.equals("apiVersion")) {
         continue;
@@ -58,7 +58,7 @@ final class EventsView {
     ObjectNode core = Json.object();
     core.put("kind", "Event");
     core.put("apiVersion", "v1");
-    for (var field : (Iterable<Map.Entry<String, JsonNode>>) view::fields) {
+    for (var field : view.properties()) {
       String name = field.getKey();
       if (name.equals("kind") || name.equals("apiVersion")) {
         continue;

@@ -614,7 +614,7 @@ final class FieldManager {
     ObjectNode annotations = Json.with(Json.with(object, "metadata"), "annotations");
     annotations.put(LAST_APPLIED, value);
     long size = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = annotations.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = annotations.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       size += e.getKey().getBytes(StandardCharsets.UTF_8).length
           + e.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
@@ -660,7 +660,7 @@ final class FieldManager {
       JsonNode time = before.get(i).get("time");
       entry.remove("time");
       ObjectNode reordered = Json.object();
-      entry.fields().forEachRemaining(e -> {
+      entry.properties().iterator().forEachRemaining(e -> {
         if (e.getKey().equals("fieldsType") && time != null) {
           reordered.set("time", time);
         }
@@ -711,7 +711,7 @@ final class FieldManager {
   /** Nulls left by the merge or pruning stand for unset fields, as in the real server's Go structs. */
   private static void stripNulls(JsonNode node) {
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
         if (it.next().getValue().isNull()) {
           it.remove();
         }
@@ -729,7 +729,7 @@ final class FieldManager {
         ordered.set(field, object.get(field));
       }
     }
-    object.fields().forEachRemaining(e -> {
+    object.properties().iterator().forEachRemaining(e -> {
       if (!ordered.has(e.getKey())) {
         ordered.set(e.getKey(), e.getValue());
       }
@@ -1223,7 +1223,7 @@ final class FieldManager {
           errors.add(at(path, "expected map, got " + goPointer(value)));
           return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
           Shape child = shape.field(field.getKey());
           if (child == null) {
@@ -1396,7 +1396,7 @@ final class FieldManager {
         if (value == null || !value.isObject()) {
           return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
           path.add(new FieldSet.Field(field.getKey()));
           JsonNode child = field.getValue();
@@ -1645,7 +1645,7 @@ final class FieldManager {
         if (a.size() != b.size()) {
           return false;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = a.properties().iterator(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           if (!equal(e.getValue(), b.get(e.getKey()))) {
             return false;
@@ -1827,7 +1827,7 @@ final class FieldManager {
           return NullNode.getInstance();
         }
         ObjectNode out = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
           Element pe = new FieldSet.Field(field.getKey());
           if (toRemove.has(List.of(pe))) {

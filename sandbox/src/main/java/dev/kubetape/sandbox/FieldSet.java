@@ -465,7 +465,7 @@ final class FieldSet {
   private static boolean read(JsonNode node, FieldSet into) {
     boolean member = false;
     boolean hasChildren = false;
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if (field.getKey().equals(".")) {
@@ -512,7 +512,7 @@ final class FieldSet {
             throw new IllegalArgumentException("parsing key as path element: " + key);
           }
           List<KeyField> keyFields = new ArrayList<>();
-          object.fields().forEachRemaining(f -> keyFields.add(new KeyField(f.getKey(), f.getValue())));
+          object.properties().iterator().forEachRemaining(f -> keyFields.add(new KeyField(f.getKey(), f.getValue())));
           yield new Key(keyFields);
         }
         default -> null; // a later FieldsV1 revision may know it; the real server drops it too
@@ -800,7 +800,7 @@ final class FieldSet {
   }
 
   private static void forEachField(JsonNode object, BiConsumer<String, JsonNode> action) {
-    object.fields().forEachRemaining(e -> action.accept(e.getKey(), e.getValue()));
+    object.properties().iterator().forEachRemaining(e -> action.accept(e.getKey(), e.getValue()));
   }
 
   @Override

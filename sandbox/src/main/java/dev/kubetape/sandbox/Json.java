@@ -26,7 +26,7 @@ final class Json {
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .build())
       .build();
-  static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
 

@@ -490,7 +490,7 @@ final class MorePrinters {
   private static String goSelectorStruct(JsonNode selector) {
     StringBuilder text = new StringBuilder("&LabelSelector{MatchLabels:map[string]string{");
     TreeMap<String, String> labels = new TreeMap<>();
-    selector.path("matchLabels").fields()
+    selector.path("matchLabels").properties().iterator()
         .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     labels.forEach((key, value) -> text.append(key).append(": ").append(value).append(','));
     text.append("},MatchExpressions:[]LabelSelectorRequirement{");

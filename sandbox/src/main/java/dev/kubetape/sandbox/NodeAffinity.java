@@ -76,7 +76,7 @@ final class NodeAffinity {
 
   private static List<Map.Entry<String, JsonNode>> fields(JsonNode object) {
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-    object.fields().forEachRemaining(entries::add);
+    object.properties().iterator().forEachRemaining(entries::add);
     return entries;
   }
 }

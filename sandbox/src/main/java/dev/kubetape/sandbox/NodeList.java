@@ -55,7 +55,7 @@ record NodeList(List<Node> nodes) {
             + "' that is not a Kubernetes quantity (such as 4, 500m, 8Gi)");
       }
       Map<String, String> labels = new LinkedHashMap<>();
-      node.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      node.path("labels").properties().iterator().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       nodes.add(new Node(name, cpu, memory, node.path("pods").asInt(110), labels));
     }
     return new NodeList(nodes);

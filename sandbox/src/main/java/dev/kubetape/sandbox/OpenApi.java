@@ -104,7 +104,7 @@ final class OpenApi {
       try {
         JsonNode document = Json.MAPPER.readTree(document(p).body());
         Map<String, JsonNode> components = new HashMap<>();
-        document.path("components").path("schemas").fields()
+        document.path("components").path("schemas").properties().iterator()
             .forEachRemaining(e -> components.put(e.getKey(), e.getValue()));
         Map<String, Schema> kinds = new HashMap<>();
         for (JsonNode schema : components.values()) {

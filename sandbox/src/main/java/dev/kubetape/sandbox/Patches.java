@@ -1384,7 +1384,7 @@ final class Patches {
         case NIL -> "<nil>";
         case MAP -> {
           TreeMap<String, JsonNode> sorted = new TreeMap<>();
-          node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+          node.properties().iterator().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
           StringBuilder text = new StringBuilder("map[");
           sorted.forEach((key, item) -> text.append(text.length() > 4 ? " " : "")
               .append(key).append(':').append(value(item)));

@@ -413,7 +413,7 @@ final class Registry {
         ordered.set(name, value);
       }
     }
-    fields.fields().forEachRemaining(e -> {
+    fields.properties().iterator().forEachRemaining(e -> {
       if (!ordered.has(e.getKey()) && !e.getValue().isNull()) {
         ordered.set(e.getKey(), e.getValue());
       }

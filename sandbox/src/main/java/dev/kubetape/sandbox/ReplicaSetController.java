@@ -505,7 +505,7 @@ final class ReplicaSetController {
 
   private static boolean hasLabels(JsonNode pod, JsonNode labels) {
     JsonNode podLabels = pod.path("metadata").path("labels");
-    var fields = labels.fields();
+    var fields = labels.properties().iterator();
     while (fields.hasNext()) {
       var label = fields.next();
       if (!label.getValue().asText().equals(podLabels.path(label.getKey()).asText(null))) {
@@ -544,7 +544,7 @@ final class ReplicaSetController {
       return rs;
     }
     ObjectNode ordered = Json.object();
-    status.fields().forEachRemaining(e -> {
+    status.properties().iterator().forEachRemaining(e -> {
       if (!e.getKey().equals("observedGeneration") && !e.getKey().equals("conditions")) {
         ordered.set(e.getKey(), e.getValue());
       }

@@ -115,7 +115,7 @@ final class ResourceQuotas {
 
   private static Map<String, JsonNode> toMap(JsonNode map) {
     Map<String, JsonNode> entries = new TreeMap<>();
-    map.fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
+    map.properties().iterator().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
     return entries;
   }
 
@@ -306,7 +306,7 @@ final class ResourceQuotas {
 
   private static Map<String, CanonicalQuantity> quantities(JsonNode list) {
     Map<String, CanonicalQuantity> values = new TreeMap<>();
-    list.fields().forEachRemaining(e -> values.put(e.getKey(), CanonicalQuantity.parse(e.getValue().asText())));
+    list.properties().iterator().forEachRemaining(e -> values.put(e.getKey(), CanonicalQuantity.parse(e.getValue().asText())));
     return values;
   }
 

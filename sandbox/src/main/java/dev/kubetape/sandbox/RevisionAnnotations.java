@@ -112,7 +112,7 @@ final class RevisionAnnotations {
   static void sortAnnotations(ObjectNode object) {
     ObjectNode annotations = annotations(object);
     TreeMap<String, JsonNode> sorted = new TreeMap<>();
-    annotations.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    annotations.properties().iterator().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
     annotations.removeAll();
     sorted.forEach(annotations::set);
   }
@@ -128,7 +128,7 @@ final class RevisionAnnotations {
 
   static Iterable<Map.Entry<String, JsonNode>> iterable(ObjectNode node) {
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-    node.fields().forEachRemaining(entries::add);
+    node.properties().iterator().forEachRemaining(entries::add);
     return entries;
   }
 

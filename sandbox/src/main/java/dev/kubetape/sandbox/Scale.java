@@ -74,7 +74,7 @@ final class Scale {
 
   private static String selectorText(JsonNode selector) {
     java.util.TreeMap<String, String> labels = new java.util.TreeMap<>();
-    selector.path("matchLabels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    selector.path("matchLabels").properties().iterator().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     StringBuilder text = new StringBuilder();
     labels.forEach((k, v) -> {
       if (!text.isEmpty()) {

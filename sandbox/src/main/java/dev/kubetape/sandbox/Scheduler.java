@@ -433,7 +433,7 @@ final class Scheduler {
         total.put(resource, Quantities.parse(value.asText()));
       }
     }
-    spec.path("overhead").fields().forEachRemaining(e ->
+    spec.path("overhead").properties().iterator().forEachRemaining(e ->
         total.merge(e.getKey(), Quantities.parse(e.getValue().asText()), BigDecimal::add));
     return total;
   }

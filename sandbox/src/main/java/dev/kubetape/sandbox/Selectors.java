@@ -46,7 +46,7 @@ final class Selectors {
       return o -> false;
     }
     List<String> parts = new ArrayList<>();
-    selector.path("matchLabels").fields()
+    selector.path("matchLabels").properties().iterator()
         .forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
     for (JsonNode expression : selector.path("matchExpressions")) {
       String key = expression.path("key").asText();

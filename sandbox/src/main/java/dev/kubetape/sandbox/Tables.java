@@ -522,7 +522,7 @@ final class Tables {
     ObjectNode served = Json.object();
     served.put("kind", type.kind());
     served.put("apiVersion", type.groupVersion());
-    object.fields().forEachRemaining(field -> {
+    object.properties().iterator().forEachRemaining(field -> {
       if (!field.getKey().equals("kind") && !field.getKey().equals("apiVersion")) {
         served.set(field.getKey(), field.getValue().deepCopy());
       }
@@ -647,7 +647,7 @@ final class Tables {
       state.add("SchedulingDisabled");
     }
     TreeSet<String> roles = new TreeSet<>();
-    node.path("metadata").path("labels").fields().forEachRemaining(label -> {
+    node.path("metadata").path("labels").properties().iterator().forEachRemaining(label -> {
       String key = label.getKey();
       if (key.startsWith("node-role.kubernetes.io/")) {
         String role = key.substring("node-role.kubernetes.io/".length());
@@ -1271,7 +1271,7 @@ final class Tables {
         return ""; // selects nothing, and prints as nothing
       }
       List<Requirement> requirements = new ArrayList<>();
-      Iterator<Map.Entry<String, JsonNode>> labels = selector.path("matchLabels").fields();
+      Iterator<Map.Entry<String, JsonNode>> labels = selector.path("matchLabels").properties().iterator();
       while (labels.hasNext()) {
         Map.Entry<String, JsonNode> label = labels.next();
         String value = label.getValue().asText();
@@ -1337,7 +1337,7 @@ final class Tables {
   static String formatLabels(JsonNode labels) {
     TreeSet<String> pairs = new TreeSet<>();
     if (labels != null) {
-      labels.fields().forEachRemaining(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
+      labels.properties().iterator().forEachRemaining(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
     }
     return pairs.isEmpty() ? "<none>" : String.join(",", pairs);
   }

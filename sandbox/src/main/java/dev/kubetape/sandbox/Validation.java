@@ -155,7 +155,7 @@ final class Validation {
     JsonNode annotations = metadata.get("annotations");
     if (annotations != null && annotations.isObject()) {
       long total = 0;
-      Iterator<Map.Entry<String, JsonNode>> entries = annotations.fields();
+      Iterator<Map.Entry<String, JsonNode>> entries = annotations.properties().iterator();
       while (entries.hasNext()) {
         Map.Entry<String, JsonNode> entry = entries.next();
         qualifiedName(entry.getKey(), "metadata.annotations", causes);
@@ -199,7 +199,7 @@ final class Validation {
     if (labels == null || !labels.isObject()) {
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> entries = labels.fields();
+    Iterator<Map.Entry<String, JsonNode>> entries = labels.properties().iterator();
     while (entries.hasNext()) {
       Map.Entry<String, JsonNode> entry = entries.next();
       qualifiedName(entry.getKey(), field, causes);
@@ -453,7 +453,7 @@ final class Validation {
     }
     JsonNode resources = container.path("resources");
     for (String group : new String[] {"limits", "requests"}) {
-      resources.path(group).fields().forEachRemaining(e -> {
+      resources.path(group).properties().iterator().forEachRemaining(e -> {
         String field = path + ".resources." + group + "[" + e.getKey() + "]";
         if (!Quantities.isValid(e.getValue().asText())) {
           causes.add(invalid(field, e.getValue().asText(), "must be a valid quantity"));
@@ -462,7 +462,7 @@ final class Validation {
         }
       });
     }
-    resources.path("requests").fields().forEachRemaining(e -> {
+    resources.path("requests").properties().iterator().forEachRemaining(e -> {
       JsonNode limit = resources.path("limits").get(e.getKey());
       if (limit != null && Quantities.isValid(limit.asText()) && Quantities.isValid(e.getValue().asText())
           && Quantities.compare(e.getValue().asText(), limit.asText()) > 0) {
@@ -500,7 +500,7 @@ final class Validation {
     long size = 0;
     for (String field : new String[] {"data", "binaryData"}) {
       JsonNode data = object.path(field);
-      Iterator<Map.Entry<String, JsonNode>> entries = data.fields();
+      Iterator<Map.Entry<String, JsonNode>> entries = data.properties().iterator();
       while (entries.hasNext()) {
         Map.Entry<String, JsonNode> entry = entries.next();
         String key = entry.getKey();

@@ -348,7 +348,7 @@ class FieldManagerTest {
     withStatus.set("status", json("""
         {"replicas":1,"observedGeneration":1,"conditions":[{"type":"Available","status":"True","reason":"X",
          "message":"m","lastUpdateTime":"2024-01-01T00:00:00Z","lastTransitionTime":"2024-01-01T00:00:00Z"}]}"""));
-    withStatus.with("metadata").withArray("managedFields").removeAll().addObject(); // ignored on subresources
+    withStatus.withObjectProperty("metadata").withArray("managedFields").removeAll().addObject(); // ignored on subresources
     live = FIELDS.update(DEPLOYMENTS, live, withStatus, "kube-controller-manager", "status", T2);
     ObjectNode both = live.deepCopy();
     ((ObjectNode) both.get("status")).put("replicas", 5);
@@ -435,7 +435,7 @@ class FieldManagerTest {
   void resettingManagedFields() {
     ObjectNode live = FIELDS.update(CONFIGMAPS, null, configMap("{\"a\":\"1\"}", null), "kubectl-create", null, T1);
     ObjectNode reset = live.deepCopy();
-    reset.with("metadata").withArray("managedFields").removeAll().addObject();
+    reset.withObjectProperty("metadata").withArray("managedFields").removeAll().addObject();
     live = FIELDS.update(CONFIGMAPS, live, reset, "kubectl", null, T2);
     assertNull(live.get("metadata").get("managedFields"));
 
@@ -452,7 +452,7 @@ class FieldManagerTest {
           "fieldsType":"FieldsV1","fieldsV1":{"f:data":{".":{},"f:a":{},"f:b":{}}}}]""", live);
 
     ObjectNode empty = live.deepCopy();
-    empty.with("metadata").withArray("managedFields").removeAll();
+    empty.withObjectProperty("metadata").withArray("managedFields").removeAll();
     assertNull(FIELDS.update(CONFIGMAPS, live, empty, "kubectl", null, T3).get("metadata").get("managedFields"));
   }
 
@@ -461,7 +461,7 @@ class FieldManagerTest {
   void clientManagedFieldsAreHonoured() {
     ObjectNode live = FIELDS.update(CONFIGMAPS, null, configMap("{\"a\":\"1\"}", null), "kubectl-create", null, T1);
     ObjectNode rewritten = live.deepCopy();
-    ArrayNode entries = rewritten.with("metadata").withArray("managedFields");
+    ArrayNode entries = rewritten.withObjectProperty("metadata").withArray("managedFields");
     ((ObjectNode) entries.get(0)).put("manager", "renamed");
     entries.add(json("""
         {"manager":"extra","operation":"Apply","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:x":{}}}}"""));
@@ -472,7 +472,7 @@ class FieldManagerTest {
           "fieldsV1":{"f:data":{".":{},"f:a":{}}}}]""", live);
 
     ObjectNode invalid = live.deepCopy();
-    invalid.with("metadata").withArray("managedFields").removeAll().add(json("""
+    invalid.withObjectProperty("metadata").withArray("managedFields").removeAll().add(json("""
         {"manager":"x","operation":"Bogus","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{}}"""));
     ((ObjectNode) invalid.get("data")).put("q", "1");
     ObjectNode kept = FIELDS.update(CONFIGMAPS, live, invalid, "kubectl", null, T3);
