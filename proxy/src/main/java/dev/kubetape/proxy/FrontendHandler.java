@@ -195,7 +195,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       swallowLast = true;
     }
     ExchangeState started = exchange;
-    proxy.pool().acquire(ctx.channel().eventLoop(), credentials)
+    proxy.pool().acquire(ctx.channel().eventLoop(), credentials, upgrade)
         .addListener((Future<Channel> connected) -> connected(started, connected));
   }
 
@@ -325,7 +325,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof HttpResponse response) {
+    if (msg instanceof FullHttpResponse whole) {
+      // An HTTP/2 upstream's HEADERS frame that ends the stream: head and end in one object.
+      LastHttpContent last = new DefaultLastHttpContent(whole.content(), whole.trailingHeaders());
+      responseHead(whole);
+      responseContent(last);
+    } else if (msg instanceof HttpResponse response) {
       responseHead(response);
     } else if (msg instanceof HttpContent content) {
       responseContent(content);
@@ -341,7 +346,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void responseHead(HttpResponse response) {
     int code = response.status().code();
     if (local || responseStarted) {
-      ReferenceCountUtil.release(response);
       return;
     }
     if (code == 101) {

@@ -79,7 +79,8 @@ final class HopByHop {
     Set<String> dropped = connectionTokens(response.headers());
     for (Map.Entry<String, String> header : response.headers()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (dropped.contains(name) || name.startsWith("proxy-")) {
+      // x-http2-*: what Netty makes of an HTTP/2 upstream's pseudo-headers.
+      if (dropped.contains(name) || name.startsWith("proxy-") || name.startsWith("x-http2-")) {
         continue;
       }
       headers.add(header.getKey(), header.getValue());

@@ -20,6 +20,9 @@ final class Metrics {
   final AtomicLong tunnelsOpen = new AtomicLong();
   final AtomicLong upstreamConnections = new AtomicLong();
   final AtomicLong upstreamConnectionsIdle = new AtomicLong();
+  final AtomicLong upstreamStreams = new AtomicLong();
+  /** Upstream connections (HTTP/1.1) and streams (HTTP/2) an exchange holds. */
+  final AtomicLong upstreamInUse = new AtomicLong();
   final LongAdder upstreamConnects = new LongAdder();
   final LongAdder credentialRefreshes = new LongAdder();
   final LongAdder tapDelivered = new LongAdder();
@@ -51,8 +54,12 @@ final class Metrics {
         tunnelsOpen.get());
     gauge(text, "kubetape_proxy_upstream_connections", "Open connections to the API server.",
         upstreamConnections.get());
-    gauge(text, "kubetape_proxy_upstream_connections_idle", "Pooled idle connections to the API server.",
+    gauge(text, "kubetape_proxy_upstream_connections_idle", "Pooled idle HTTP/1.1 connections to the API server.",
         upstreamConnectionsIdle.get());
+    gauge(text, "kubetape_proxy_upstream_streams", "Open HTTP/2 streams to the API server.",
+        upstreamStreams.get());
+    gauge(text, "kubetape_proxy_upstream_in_use", "Upstream connections and streams serving a request.",
+        upstreamInUse.get());
     counter(text, "kubetape_proxy_upstream_connects_total", "Connections opened to the API server.",
         upstreamConnects.sum());
     counter(text, "kubetape_proxy_credential_refreshes_total", "Upstream credential refreshes.",

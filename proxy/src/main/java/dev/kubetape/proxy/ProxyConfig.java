@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param requestHeadTimeout how long a client may take to send a request head once it started
  * @param idleTimeout how long an HTTP/1.1 client connection may sit between requests
  * @param logInterval the least time between two log lines of one error class
+ * @param upstreamHttp2 whether to offer HTTP/2 to the API server (streams multiplexed on few
+ *     connections); off, every request takes an HTTP/1.1 connection of its own
  */
 public record ProxyConfig(Path upstreamKubeconfig, String context, String host, int port, boolean allowRemote,
     Path stateFolder, Path kubeconfigOut, Tap tap, String metricsHost, int metricsPort,
-    Duration requestHeadTimeout, Duration idleTimeout, Duration logInterval) {
+    Duration requestHeadTimeout, Duration idleTimeout, Duration logInterval, boolean upstreamHttp2) {
 
   public ProxyConfig {
     Objects.requireNonNull(host, "host");
@@ -45,27 +47,28 @@ public record ProxyConfig(Path upstreamKubeconfig, String context, String host, 
   /**
    * 127.0.0.1:8443, state and kubeconfig in ~/.kubetape, no tap, no metrics endpoint, the API
    * server's own time-outs (32 s for a request head, as kube-apiserver's ReadHeaderTimeout;
-   * two minutes idle between requests), error lines at most once a minute per class.
+   * two minutes idle between requests), error lines at most once a minute per class, HTTP/2
+   * upstream where the API server offers it.
    */
   public static ProxyConfig defaults() {
     Path home = Path.of(System.getProperty("user.home"), ".kubetape");
     return new ProxyConfig(null, null, "127.0.0.1", 8443, false, home, home.resolve("kubeconfig"), null, null, 0,
-        Duration.ofSeconds(32), Duration.ofMinutes(2), Duration.ofMinutes(1));
+        Duration.ofSeconds(32), Duration.ofMinutes(2), Duration.ofMinutes(1), true);
   }
 
   public ProxyConfig withUpstream(Path kubeconfig, String contextName) {
     return new ProxyConfig(kubeconfig, contextName, host, port, allowRemote, stateFolder, kubeconfigOut, tap,
-        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withListen(String listenHost, int listenPort) {
     return new ProxyConfig(upstreamKubeconfig, context, listenHost, listenPort, allowRemote, stateFolder,
-        kubeconfigOut, tap, metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        kubeconfigOut, tap, metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withAllowRemote(boolean allow) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allow, stateFolder, kubeconfigOut, tap,
-        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   /** The state folder; the kubeconfig goes there too unless {@link #withKubeconfigOut} says otherwise. */
@@ -73,31 +76,36 @@ public record ProxyConfig(Path upstreamKubeconfig, String context, String host, 
     Path kubeconfig = kubeconfigOut.equals(stateFolder.resolve("kubeconfig")) ? folder.resolve("kubeconfig")
         : kubeconfigOut;
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, folder, kubeconfig, tap,
-        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withKubeconfigOut(Path file) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, file, tap,
-        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withTap(Tap listener) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, kubeconfigOut,
-        listener, metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval);
+        listener, metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withMetrics(String listenHost, int listenPort) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, kubeconfigOut, tap,
-        listenHost, listenPort, requestHeadTimeout, idleTimeout, logInterval);
+        listenHost, listenPort, requestHeadTimeout, idleTimeout, logInterval, upstreamHttp2);
   }
 
   public ProxyConfig withTimeouts(Duration requestHead, Duration idle) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, kubeconfigOut, tap,
-        metricsHost, metricsPort, requestHead, idle, logInterval);
+        metricsHost, metricsPort, requestHead, idle, logInterval, upstreamHttp2);
+  }
+
+  public ProxyConfig withUpstreamHttp2(boolean offer) {
+    return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, kubeconfigOut, tap,
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, logInterval, offer);
   }
 
   public ProxyConfig withLogInterval(Duration interval) {
     return new ProxyConfig(upstreamKubeconfig, context, host, port, allowRemote, stateFolder, kubeconfigOut, tap,
-        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, interval);
+        metricsHost, metricsPort, requestHeadTimeout, idleTimeout, interval, upstreamHttp2);
   }
 }

@@ -79,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
     LocalAuthority authority = LocalAuthority.open(config.stateFolder(), config.host());
     ErrorLog errors = new ErrorLog(metrics, config.logInterval());
     TapDispatcher tap = new TapDispatcher(config.tap(), metrics, config.logInterval());
-    ProxyContext proxy = new ProxyContext(upstream, new UpstreamPool(upstream, metrics), authority, tap, metrics,
+    ProxyContext proxy = new ProxyContext(upstream, new UpstreamPool(upstream, metrics, config.upstreamHttp2()), authority, tap, metrics,
         errors, config.requestHeadTimeout(), config.idleTimeout());
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kubetape-accept", true),
@@ -105,9 +105,9 @@ public final class ProxyServer implements AutoCloseable {
           : MetricsEndpoint.start(loops, config.metricsHost(), config.metricsPort(), metrics);
       ScheduledFuture<?> errorFlush = loops.next().scheduleAtFixedRate(errors::flush,
           config.logInterval().toMillis(), config.logInterval().toMillis(), TimeUnit.MILLISECONDS);
-      logger.info("proxy listening at {} for context '{}' of {} (upstream {}, state in {}, tap {})", url,
-          upstream.contextName(), upstream.kubeconfig(), upstream.server(), config.stateFolder(),
-          config.tap() == null ? "off" : "on");
+      logger.info("proxy listening at {} for context '{}' of {} (upstream {}{}, state in {}, tap {})", url,
+          upstream.contextName(), upstream.kubeconfig(), upstream.server(),
+          config.upstreamHttp2() ? "" : " over HTTP/1.1 only", config.stateFolder(), config.tap() == null ? "off" : "on");
       return new ProxyServer(acceptors, loops, server, upstream, tap, metrics, metricsEndpoint, errorFlush, url,
           config.kubeconfigOut());
     } catch (InterruptedException e) {

@@ -55,8 +55,12 @@ final class UpstreamCredentials implements AutoCloseable {
   /**
    * What a request carries upstream, immutable. {@code generation} changes only when the TLS
    * material does, so pooled connections survive a token refresh.
+   *
+   * @param tls offers HTTP/2 and HTTP/1.1 by ALPN
+   * @param tlsHttp1 offers HTTP/1.1 only, for upgrades (exec, port-forward), which HTTP/2 cannot carry
    */
-  record Credentials(long generation, String authorization, SslContext tls, Instant loadedAt, Instant expiresAt) {}
+  record Credentials(long generation, String authorization, SslContext tls, SslContext tlsHttp1, Instant loadedAt,
+      Instant expiresAt) {}
 
   private final String contextName;
   private final Path kubeconfig;
@@ -160,18 +164,15 @@ final class UpstreamCredentials implements AutoCloseable {
 
   private Credentials build(Config from, Credentials previous) {
     String authorization = authorization(from);
-    SslContext tls;
-    long generation;
     String tlsKey = tlsKey(from);
     if (previous != null && tlsKey.equals(this.tlsKey)) {
-      tls = previous.tls();
-      generation = previous.generation();
-    } else {
-      tls = tls(from);
-      generation = previous == null ? 1 : previous.generation() + 1;
+      return new Credentials(previous.generation(), authorization, previous.tls(), previous.tlsHttp1(), Instant.now(),
+          expiry(authorization));
     }
     this.tlsKey = tlsKey;
-    return new Credentials(generation, authorization, tls, Instant.now(), expiry(authorization));
+    return new Credentials(previous == null ? 1 : previous.generation() + 1, authorization,
+        tls(from, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
+        tls(from, ApplicationProtocolNames.HTTP_1_1), Instant.now(), expiry(authorization));
   }
 
   private static String tlsKey(Config from) {
@@ -236,12 +237,12 @@ final class UpstreamCredentials implements AutoCloseable {
     }
   }
 
-  private SslContext tls(Config from) {
+  private SslContext tls(Config from, String... protocols) {
     SslContextBuilder builder = SslContextBuilder.forClient()
         .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_1_1));
+            protocols));
     if (from.isTrustCerts()) {
       // insecure-skip-tls-verify: kubectl checks neither the chain nor the name, and neither do we.
       builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);

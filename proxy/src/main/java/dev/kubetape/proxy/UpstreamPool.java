@@ -7,6 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -14,15 +19,23 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP/1.1 keep-alive connections to the API server, one request at a time each. Idle
- * connections are kept per event loop and handed only to requests served on that loop, so a
- * connection is only ever touched by one thread and frontend and backend of an exchange share
- * it. A connection made with older TLS material (a rotated client certificate) is not reused.
+ * Connections to the API server, kept per event loop and handed only to requests served on
+ * that loop, so the frontend and the backend of an exchange share one thread and no connection
+ * is touched by two.
+ *
+ * <p>Where the API server offers HTTP/2 (kube-apiserver does), requests are streams multiplexed
+ * on as few connections as its SETTINGS_MAX_CONCURRENT_STREAMS allows: thousands of idle
+ * watches cost streams, not TLS connections. Upgrades (exec, attach, port-forward), and every
+ * request when the server speaks HTTP/1.1 only or HTTP/2 is turned off, use HTTP/1.1
+ * keep-alive connections, one request at a time each. A connection made with older TLS
+ * material (a rotated client certificate) is not used for new requests.
  */
 final class UpstreamPool {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -32,36 +45,227 @@ final class UpstreamPool {
   static final AttributeKey<Boolean> USED = AttributeKey.valueOf("kubetape.used");
   private static final AttributeKey<Long> GENERATION = AttributeKey.valueOf("kubetape.generation");
   private static final AttributeKey<ScheduledFuture<?>> IDLE_TIMER = AttributeKey.valueOf("kubetape.idleTimer");
+  private static final AttributeKey<Boolean> IN_USE = AttributeKey.valueOf("kubetape.inUse");
+  private static final AttributeKey<int[]> STREAMS = AttributeKey.valueOf("kubetape.streams");
 
   private final Upstream upstream;
   private final Metrics metrics;
-  /** Per loop; each deque is only touched on its own loop. */
+  private final boolean http2;
+  /** Cleared for good once the server answers ALPN with HTTP/1.1. */
+  private volatile boolean serverSpeaksHttp2 = true;
+  /** Per loop; each value is only touched on its own loop. */
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Multiplexed> multiplexed = new ConcurrentHashMap<>();
 
-  UpstreamPool(Upstream upstream, Metrics metrics) {
-    this.upstream = upstream;
-    this.metrics = metrics;
+  /** The HTTP/2 connections of one loop, and the one being made that new streams wait for. */
+  private static final class Multiplexed {
+    final List<Channel> connections = new ArrayList<>();
+    Future<Channel> connecting;
   }
 
-  /** An idle connection of this loop if one is usable, else a new one; completes after the TLS handshake. */
-  Future<Channel> acquire(EventLoop loop, Credentials credentials) {
+  /** @param http2 whether to offer HTTP/2 to the API server */
+  UpstreamPool(Upstream upstream, Metrics metrics, boolean http2) {
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.http2 = http2;
+  }
+
+  /**
+   * A channel for one exchange on this loop: an HTTP/2 stream, or an HTTP/1.1 connection (idle
+   * or new) when {@code upgrade} or HTTP/2 is not available. Completes after the TLS handshake.
+   */
+  Future<Channel> acquire(EventLoop loop, Credentials credentials, boolean upgrade) {
+    Promise<Channel> promise = loop.newPromise();
+    if (!upgrade && http2 && serverSpeaksHttp2) {
+      stream(loop, credentials, promise, true);
+    } else {
+      http1(loop, credentials, promise);
+    }
+    promise.addListener(acquired -> {
+      if (acquired.isSuccess()) {
+        inUse(promise.getNow());
+      }
+    });
+    return promise;
+  }
+
+  /** A new HTTP/1.1 connection, never a pooled one: for a request a pooled one failed. */
+  Future<Channel> connect(EventLoop loop, Credentials credentials) {
+    Promise<Channel> promise = loop.newPromise();
+    connect(loop, credentials.tlsHttp1(), credentials.generation()).addListener((Future<Channel> connected) -> {
+      if (connected.isSuccess()) {
+        BackendInitializer.http1(connected.getNow(), this);
+        promise.setSuccess(connected.getNow());
+        inUse(connected.getNow());
+      } else {
+        promise.setFailure(connected.cause());
+      }
+    });
+    return promise;
+  }
+
+  /** Takes back a channel whose exchange is over (or never began), its response read to the end. */
+  void release(Channel channel) {
+    notInUse(channel);
+    BackendHandler.detach(channel);
+    if (channel instanceof Http2StreamChannel) {
+      // Ended by both sides, a stream is closed already; one never used is dropped unsent.
+      channel.close();
+      return;
+    }
+    if (!channel.isActive()) {
+      return;
+    }
+    ArrayDeque<Channel> connections = idle(channel.eventLoop());
+    connections.addLast(channel);
+    metrics.upstreamConnectionsIdle.incrementAndGet();
+    channel.attr(IDLE_TIMER).set(channel.eventLoop().schedule(() -> {
+      if (connections.remove(channel)) {
+        metrics.upstreamConnectionsIdle.decrementAndGet();
+        channel.close();
+      }
+    }, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    // Reading while idle is how a server's close (or stray bytes) is noticed before reuse.
+    channel.read();
+  }
+
+  /** A pooled HTTP/1.1 connection went away. */
+  void closed(Channel channel) {
+    ArrayDeque<Channel> connections = idle.get(channel.eventLoop());
+    if (connections != null && connections.remove(channel)) {
+      metrics.upstreamConnectionsIdle.decrementAndGet();
+      cancelIdleTimer(channel);
+    }
+  }
+
+  // ---- HTTP/1.1 --------------------------------------------------------------------------
+
+  private void http1(EventLoop loop, Credentials credentials, Promise<Channel> promise) {
     ArrayDeque<Channel> connections = idle(loop);
     for (Channel connection; (connection = connections.pollLast()) != null; ) {
       metrics.upstreamConnectionsIdle.decrementAndGet();
-      ScheduledFuture<?> timer = connection.attr(IDLE_TIMER).getAndSet(null);
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      if (connection.isActive() && Long.valueOf(credentials.generation()).equals(connection.attr(GENERATION).get())) {
-        return loop.newSucceededFuture(connection);
+      cancelIdleTimer(connection);
+      if (connection.isActive() && current(connection, credentials)) {
+        promise.setSuccess(connection);
+        return;
       }
       connection.close();
     }
-    return connect(loop, credentials);
+    connect(loop, credentials.tlsHttp1(), credentials.generation()).addListener((Future<Channel> connected) -> {
+      if (connected.isSuccess()) {
+        BackendInitializer.http1(connected.getNow(), this);
+        promise.setSuccess(connected.getNow());
+      } else {
+        promise.setFailure(connected.cause());
+      }
+    });
   }
 
-  /** A new connection, never a pooled one. */
-  Future<Channel> connect(EventLoop loop, Credentials credentials) {
+  // ---- HTTP/2 ----------------------------------------------------------------------------
+
+  /**
+   * Opens a stream on a connection of this loop that has room for one, making a connection if
+   * none has; requests that come while it is made wait for it rather than make their own.
+   */
+  private void stream(EventLoop loop, Credentials credentials, Promise<Channel> promise, boolean mayRetry) {
+    if (!serverSpeaksHttp2) {
+      http1(loop, credentials, promise);
+      return;
+    }
+    Multiplexed state = multiplexed.computeIfAbsent(loop, l -> new Multiplexed());
+    for (Channel connection : state.connections) {
+      if (hasRoom(connection, credentials)) {
+        open(loop, connection, credentials, promise, mayRetry);
+        return;
+      }
+    }
+    if (state.connecting != null) {
+      state.connecting.addListener((Future<Channel> made) -> {
+        if (made.isSuccess()) {
+          stream(loop, credentials, promise, mayRetry);
+        } else {
+          promise.tryFailure(made.cause());
+        }
+      });
+      return;
+    }
+    Future<Channel> connecting = connect(loop, credentials.tls(), credentials.generation());
+    state.connecting = connecting;
+    connecting.addListener((Future<Channel> made) -> {
+      state.connecting = null;
+      if (!made.isSuccess()) {
+        promise.tryFailure(made.cause());
+        return;
+      }
+      Channel connection = made.getNow();
+      if (!ApplicationProtocolNames.HTTP_2.equals(connection.pipeline().get(SslHandler.class).applicationProtocol())) {
+        // The server speaks HTTP/1.1 only: this connection serves the request as such, and so
+        // do all connections from now on.
+        serverSpeaksHttp2 = false;
+        BackendInitializer.http1(connection, this);
+        promise.trySuccess(connection);
+        return;
+      }
+      BackendInitializer.http2(connection, this, metrics);
+      connection.attr(STREAMS).set(new int[1]);
+      state.connections.add(connection);
+      connection.closeFuture().addListener(closed -> state.connections.remove(connection));
+      open(loop, connection, credentials, promise, mayRetry);
+    });
+  }
+
+  private static boolean hasRoom(Channel connection, Credentials credentials) {
+    Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+    int[] streams = connection.attr(STREAMS).get();
+    return connection.isActive() && codec != null && streams != null && current(connection, credentials)
+        && !codec.connection().goAwayReceived() && streams[0] < codec.connection().local().maxActiveStreams();
+  }
+
+  private void open(EventLoop loop, Channel connection, Credentials credentials, Promise<Channel> promise,
+      boolean mayRetry) {
+    int[] streams = connection.attr(STREAMS).get();
+    streams[0]++;
+    cancelIdleTimer(connection);
+    new Http2StreamChannelBootstrap(connection)
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(BackendInitializer.stream(this))
+        .open().addListener((Future<Http2StreamChannel> opened) -> {
+          if (opened.isSuccess()) {
+            metrics.upstreamStreams.incrementAndGet();
+            opened.getNow().closeFuture().addListener(closed -> {
+              metrics.upstreamStreams.decrementAndGet();
+              notInUse(opened.getNow());
+              streamClosed(connection, streams);
+            });
+            promise.trySuccess(opened.getNow());
+            return;
+          }
+          streamClosed(connection, streams);
+          if (mayRetry) {
+            // The connection went away under us (GOAWAY, reset): once more on a new one.
+            connection.close();
+            stream(loop, credentials, promise, false);
+          } else {
+            promise.tryFailure(opened.cause());
+          }
+        });
+  }
+
+  /** A connection without streams closes after the idle time-out, like an idle HTTP/1.1 one. */
+  private void streamClosed(Channel connection, int[] streams) {
+    streams[0]--;
+    if (streams[0] == 0 && connection.isActive()) {
+      connection.attr(IDLE_TIMER).set(connection.eventLoop().schedule(() -> {
+        if (streams[0] == 0) {
+          connection.close();
+        }
+      }, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  // ---- connections -----------------------------------------------------------------------
+
+  private Future<Channel> connect(EventLoop loop, SslContext tls, long generation) {
     Promise<Channel> promise = loop.newPromise();
     metrics.upstreamConnects.increment();
     Bootstrap bootstrap = new Bootstrap()
@@ -71,16 +275,19 @@ final class UpstreamPool {
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .handler(new BackendInitializer(credentials.tls(), upstream, this));
+        .handler(new BackendInitializer(tls, upstream));
     bootstrap.connect(upstream.host(), upstream.port()).addListener((ChannelFuture connected) -> {
       if (!connected.isSuccess()) {
         promise.tryFailure(connected.cause());
         return;
       }
       Channel connection = connected.channel();
-      connection.attr(GENERATION).set(credentials.generation());
+      connection.attr(GENERATION).set(generation);
       metrics.upstreamConnections.incrementAndGet();
-      connection.closeFuture().addListener(closed -> metrics.upstreamConnections.decrementAndGet());
+      connection.closeFuture().addListener(closed -> {
+        metrics.upstreamConnections.decrementAndGet();
+        notInUse(connection);
+      });
       connection.pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
         if (handshake.isSuccess()) {
           promise.trySuccess(connection);
@@ -94,34 +301,27 @@ final class UpstreamPool {
     return promise;
   }
 
-  /** Takes back a connection whose exchange is over and whose response was read to the end. */
-  void release(Channel connection) {
-    if (!connection.isActive()) {
-      return;
-    }
-    BackendHandler.detach(connection);
-    ArrayDeque<Channel> connections = idle(connection.eventLoop());
-    connections.addLast(connection);
-    metrics.upstreamConnectionsIdle.incrementAndGet();
-    connection.attr(IDLE_TIMER).set(connection.eventLoop().schedule(() -> {
-      if (connections.remove(connection)) {
-        metrics.upstreamConnectionsIdle.decrementAndGet();
-        connection.close();
-      }
-    }, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-    // Reading while idle is how a server's close (or stray bytes) is noticed before reuse.
-    connection.read();
+  private static boolean current(Channel channel, Credentials credentials) {
+    return Long.valueOf(credentials.generation()).equals(channel.attr(GENERATION).get());
   }
 
-  /** A pooled connection went away. */
-  void closed(Channel connection) {
-    ArrayDeque<Channel> connections = idle.get(connection.eventLoop());
-    if (connections != null && connections.remove(connection)) {
-      metrics.upstreamConnectionsIdle.decrementAndGet();
-      ScheduledFuture<?> timer = connection.attr(IDLE_TIMER).getAndSet(null);
-      if (timer != null) {
-        timer.cancel(false);
-      }
+  private static void cancelIdleTimer(Channel channel) {
+    ScheduledFuture<?> timer = channel.attr(IDLE_TIMER).getAndSet(null);
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  /** Counted while an exchange holds it; a close (listened for where it was made) ends that too. */
+  private void inUse(Channel channel) {
+    if (!Boolean.TRUE.equals(channel.attr(IN_USE).getAndSet(true))) {
+      metrics.upstreamInUse.incrementAndGet();
+    }
+  }
+
+  private void notInUse(Channel channel) {
+    if (Boolean.TRUE.equals(channel.attr(IN_USE).getAndSet(false))) {
+      metrics.upstreamInUse.decrementAndGet();
     }
   }
 
