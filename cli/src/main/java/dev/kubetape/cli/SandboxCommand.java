@@ -34,6 +34,11 @@ final class SandboxCommand implements Callable<Integer> {
       description = "Run controller timers N times faster than real time (default: ${DEFAULT-VALUE}).")
   double timeScale;
 
+  @Option(names = "--event-ttl", paramLabel = "DURATION", defaultValue = "1h",
+      description = "How long Events live after they last happened, like kube-apiserver's"
+          + " --event-ttl: 90s, 10m, 1h (default: ${DEFAULT-VALUE}).")
+  String eventTtl;
+
   @Override
   public Integer call() throws Exception {
     Listen address = Listen.parse(listen, "--listen");
@@ -50,7 +55,8 @@ final class SandboxCommand implements Callable<Integer> {
         .withKubeconfigOut(kubeconfig)
         .withCatalog(catalog)
         .withNodes(nodes)
-        .withTimeScale(timeScale);
+        .withTimeScale(timeScale)
+        .withEventTtl(Durations.parse(eventTtl, "--event-ttl"));
     Sandbox sandbox = Sandbox.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

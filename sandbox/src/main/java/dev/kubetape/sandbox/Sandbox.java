@@ -20,8 +20,6 @@ public final class Sandbox implements AutoCloseable {
   /** The Kubernetes release the sandbox impersonates (its API, its OpenAPI, its version). */
   public static final String KUBERNETES_VERSION = "v1.34.4";
 
-  /** How long Events live, as kube-apiserver's --event-ttl default. */
-  static final java.time.Duration EVENT_TTL = java.time.Duration.ofHours(1);
 
   private final Vertx vertx;
   private final ControllerLoop loop;
@@ -70,7 +68,7 @@ public final class Sandbox implements AutoCloseable {
     new GarbageCollector(registry, loop);
     new NamespaceController(registry, loop, pem.caCertificate());
     new EndpointsController(registry, loop);
-    EventRecorder events = new EventRecorder(registry, loop, EVENT_TTL);
+    EventRecorder events = new EventRecorder(registry, loop, config.eventTtl());
     SandboxClock sandboxClock = new SandboxClock(clock, config.timeScale());
     new Scheduler(registry, loop, sandboxClock, events);
     new Kubelet(registry, loop, sandboxClock, runtime, catalog, events, nodes);

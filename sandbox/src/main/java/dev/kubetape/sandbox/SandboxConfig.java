@@ -1,6 +1,7 @@
 package dev.kubetape.sandbox;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,10 @@ import java.util.Objects;
  * @param catalog the image catalog (null: the built-in default)
  * @param nodes the node list (null: three nodes of 4 CPU / 8Gi)
  * @param timeScale how much faster than real time controller timers run (1 = real time)
+ * @param eventTtl how long an Event lives after it last happened (kube-apiserver's --event-ttl)
  */
 public record SandboxConfig(String host, int port, Path kubeconfigOut, Path catalog, Path nodes,
-    double timeScale) {
+    double timeScale, Duration eventTtl) {
 
   public SandboxConfig {
     Objects.requireNonNull(host, "host");
@@ -24,30 +26,38 @@ public record SandboxConfig(String host, int port, Path kubeconfigOut, Path cata
     if (!(timeScale >= 1)) {
       throw new IllegalArgumentException("--time-scale must be 1 or more, not " + timeScale);
     }
+    Objects.requireNonNull(eventTtl, "eventTtl");
+    if (eventTtl.isNegative() || eventTtl.isZero()) {
+      throw new IllegalArgumentException("--event-ttl must be positive, not " + eventTtl);
+    }
   }
 
   /** Loopback, a free port, real time, and no kubeconfig file. */
   public static SandboxConfig defaults() {
-    return new SandboxConfig("127.0.0.1", 0, null, null, null, 1);
+    return new SandboxConfig("127.0.0.1", 0, null, null, null, 1, Duration.ofHours(1));
   }
 
   public SandboxConfig withListen(String host, int port) {
-    return new SandboxConfig(host, port, kubeconfigOut, catalog, nodes, timeScale);
+    return new SandboxConfig(host, port, kubeconfigOut, catalog, nodes, timeScale, eventTtl);
   }
 
   public SandboxConfig withKubeconfigOut(Path file) {
-    return new SandboxConfig(host, port, file, catalog, nodes, timeScale);
+    return new SandboxConfig(host, port, file, catalog, nodes, timeScale, eventTtl);
   }
 
   public SandboxConfig withCatalog(Path file) {
-    return new SandboxConfig(host, port, kubeconfigOut, file, nodes, timeScale);
+    return new SandboxConfig(host, port, kubeconfigOut, file, nodes, timeScale, eventTtl);
   }
 
   public SandboxConfig withNodes(Path file) {
-    return new SandboxConfig(host, port, kubeconfigOut, catalog, file, timeScale);
+    return new SandboxConfig(host, port, kubeconfigOut, catalog, file, timeScale, eventTtl);
   }
 
   public SandboxConfig withTimeScale(double scale) {
-    return new SandboxConfig(host, port, kubeconfigOut, catalog, nodes, scale);
+    return new SandboxConfig(host, port, kubeconfigOut, catalog, nodes, scale, eventTtl);
+  }
+
+  public SandboxConfig withEventTtl(Duration ttl) {
+    return new SandboxConfig(host, port, kubeconfigOut, catalog, nodes, timeScale, ttl);
   }
 }
