@@ -232,6 +232,16 @@ class DifferentialIT {
         k("rollout-too-large-status", "rollout", "status", "deployment/huge", "-n", RS, "--timeout=90s"),
         k("rollout-too-large-scheduling", "get", "events", "-n", RS, "--field-selector",
             "reason=FailedScheduling", "-o", "jsonpath={range .items[*]}{.reason} {.message}{\"\\n\"}{end}"),
+        kIn("rollout-crash-apply", rollout("crash", "registry.example/shop/web:1.5.1", 2, ""),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-crash-status", "rollout", "status", "deployment/crash", "-n", RS, "--timeout=90s"),
+        k("rollout-crash-deployment", "get", "deployment", "crash", "-n", RS, "-o", STATUS),
+        kIn("rollout-never-ready-apply", rollout("unready", "registry.example/shop/web:1.7.0", 2,
+            "        ports: [{name: http, containerPort: 8080}]\n"
+                + "        readinessProbe:\n          httpGet: {path: /ready, port: http}\n"),
+            "apply", "-n", RS, "-f", "-"),
+        k("rollout-never-ready-status", "rollout", "status", "deployment/unready", "-n", RS, "--timeout=90s"),
+        k("rollout-never-ready-deployment", "get", "deployment", "unready", "-n", RS, "-o", STATUS),
         k("rollout-delete-namespace", "delete", "namespace", RS, "--wait=false"));
   }
 
