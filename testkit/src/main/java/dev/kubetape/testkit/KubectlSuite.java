@@ -34,9 +34,25 @@ public abstract class KubectlSuite {
     return upstream().upstream().kubeconfig();
   }
 
-  /** The kubectl binary; subclasses pin another version with {@link KubeTools#kubectl(String)}. */
+  /** The kubectl minor version to drive ("1.32"), or null for {@link KubeTools#kubectl()}. */
+  protected String kubectlVersion() {
+    return null;
+  }
+
+  /** The kubectl binary; a suite pinned to a version this machine lacks is skipped. */
   protected Path kubectlBinary() {
-    return KubeTools.kubectl();
+    String version = kubectlVersion();
+    if (version == null) {
+      return KubeTools.kubectl();
+    }
+    Path pinned = KubeTools.kubectl(version);
+    if (pinned == null) {
+      String reason = "no kubectl " + version + " on this machine (set KUBECTL_"
+          + version.replace('.', '_') + " to one)";
+      System.err.println("[kubetape] skipping a test with kubectl " + version + ": " + reason);
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    return pinned;
   }
 
   protected Tool kubectl;
