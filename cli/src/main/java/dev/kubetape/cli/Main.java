@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kubetape", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A flight recorder for Kubernetes deploys.",
-    subcommands = {SandboxCommand.class, ProxyCommand.class})
+    subcommands = {SandboxCommand.class, ProxyCommand.class, RolloutsCommand.class, SearchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

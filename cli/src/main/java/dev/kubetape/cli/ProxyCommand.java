@@ -2,6 +2,8 @@ package dev.kubetape.cli;
 
 import dev.kubetape.proxy.ProxyConfig;
 import dev.kubetape.proxy.ProxyServer;
+import dev.kubetape.recorder.Recorder;
+import dev.kubetape.recorder.RecorderConfig;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +42,11 @@ final class ProxyCommand implements Callable<Integer> {
   Path kubeconfigOut;
 
   @Option(names = "--archive", paramLabel = "DIR",
-      description = "Where recordings go (default: ~/.kubetape/archive). Accepted now; takes effect when the"
-          + " recorder arrives.")
+      description = "Where recordings go (default: ~/.kubetape/archive).")
   Path archive;
+
+  @Option(names = "--no-record", description = "Only forward; record nothing (no archive, no watches of its own).")
+  boolean noRecord;
 
   @Option(names = "--web", paramLabel = "HOST:PORT",
       description = "Where the viewer will be served (default: 127.0.0.1:7070). Until it arrives, this address"
@@ -70,10 +74,23 @@ final class ProxyCommand implements Callable<Integer> {
     if (webAddress != null) {
       config = config.withMetrics(webAddress.host(), webAddress.port());
     }
-    ProxyServer proxy = ProxyServer.start(config);
+    Recorder recorder = noRecord ? null : Recorder.start(RecorderConfig.of(
+        archive != null ? archive : home.resolve("archive"), config.upstreamKubeconfig(), context));
+    ProxyServer proxy;
+    try {
+      proxy = ProxyServer.start(recorder == null ? config : config.withTap(recorder));
+    } catch (RuntimeException | java.io.IOException e) {
+      if (recorder != null) {
+        recorder.close();
+      }
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       proxy.close();
+      if (recorder != null) {
+        recorder.close(); // after the proxy: the last exchanges are recorded, then the archive committed
+      }
       stopped.countDown();
     }, "kubetape-shutdown"));
     System.out.println("proxy ready at " + proxy.url() + " (kubeconfig: " + kubeconfig.toAbsolutePath() + ")");

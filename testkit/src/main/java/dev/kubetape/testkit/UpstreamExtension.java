@@ -1,11 +1,13 @@
 package dev.kubetape.testkit;
 
+import dev.kubetape.sandbox.SandboxConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -37,7 +39,12 @@ public final class UpstreamExtension implements BeforeAllCallback, AfterAllCallb
 
   /** The in-process sandbox; always available. */
   public static UpstreamExtension sandbox() {
-    return new UpstreamExtension("sandbox", SandboxUpstream::new, () -> null);
+    return sandbox(UnaryOperator.identity());
+  }
+
+  /** The in-process sandbox, configured otherwise (a faster clock, a shorter event TTL). */
+  public static UpstreamExtension sandbox(UnaryOperator<SandboxConfig> adjust) {
+    return new UpstreamExtension("sandbox", folder -> new SandboxUpstream(folder, adjust), () -> null);
   }
 
   /** k3s through Testcontainers; skipped where no Docker engine exists. */
