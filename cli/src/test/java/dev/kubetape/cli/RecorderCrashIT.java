@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RecorderCrashIT {
   @RegisterExtension
-  static final UpstreamExtension upstream = UpstreamExtension.sandbox(config -> config.withTimeScale(2));
+  static final UpstreamExtension upstream = UpstreamExtension.sandbox(config -> config.withTimeScale(4));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<Process> processes = new ArrayList<>();
@@ -70,9 +70,9 @@ class RecorderCrashIT {
   void killedMidRollout() throws Exception {
     Proxy first = startProxy();
     Tool kubectl = first.kubectl();
-    // web 2.0.0 migrates its database for 40 s (20 s at this time scale) before each pod is
-    // ready, one pod at a time: slow enough to be killed mid-way.
-    kubectl.runWithInput(Files.readString(Repository.root().resolve("examples/scenarios/superseded-rollout/deployment.yaml")),
+    // The pods wait for a ConfigMap that is not there yet: the rollout cannot end before the test
+    // creates it, whatever the machine's speed.
+    kubectl.runWithInput(Files.readString(Repository.root().resolve("examples/scenarios/missing-configmap/deployment.yaml")),
         "apply", "-n", ns, "-f", "-").ok();
     String id = ns + "/web#1";
     await("the rollout is recorded as progressing with a pod", () -> count("rolloutId:\"" + id + "\" AND kind:Pod") > 0
@@ -82,6 +82,7 @@ class RecorderCrashIT {
     first.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
     Proxy second = startProxy();
+    direct.run("create", "configmap", "web-settings", "-n", ns, "--from-literal=greeting=hello").ok();
     await("the resumed rollout succeeds", () -> status(id).equals("succeeded"));
     Set<String> after = records();
     acknowledged.removeAll(after);
