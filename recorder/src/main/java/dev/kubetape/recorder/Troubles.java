@@ -44,6 +44,12 @@ final class Troubles {
         if ("OOMKilled".equals(container.path("state").path("terminated").path("reason").asText())) {
           see("OOMKilled", "container " + name + " was killed for exceeding its memory limit (exit code 137)");
         }
+        if (container.path("state").has("running") && !container.path("ready").asBoolean(false)
+            && hasReadinessProbe(pod, name)) {
+          // The kubelet's "Readiness probe failed" events may be gone (or never made, on
+          // simulated nodes); a running container that is not ready says the same.
+          see("ReadinessProbeFailed", "container " + name + " is running but its readiness probe has not passed");
+        }
       }
     }
     for (JsonNode condition : status.path("conditions")) {
@@ -52,6 +58,15 @@ final class Troubles {
         see("FailedScheduling", condition.path("message").asText(""));
       }
     }
+  }
+
+  private static boolean hasReadinessProbe(ObjectVersion pod, String container) {
+    for (JsonNode spec : pod.object().path("spec").path("containers")) {
+      if (container.equals(spec.path("name").asText()) && spec.has("readinessProbe")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A Warning event about the new ReplicaSet or one of its pods. */
