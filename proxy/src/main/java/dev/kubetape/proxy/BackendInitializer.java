@@ -10,10 +10,14 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * The pipeline of a connection to the API server: TLS with the upstream credentials, then, once
@@ -67,8 +71,12 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
   /**
    * Streams multiplexed on the connection, which always reads: per-stream flow control, driven
    * by how fast each frontend writes what its stream delivers, is the backpressure here.
+   *
+   * @return completes when the server's first SETTINGS frame has been read (and applied, so its
+   *     stream limit is known), fails if the connection closes before
    */
-  static void http2(Channel connection, UpstreamPool pool, Metrics metrics) {
+  static Future<Void> http2(Channel connection, UpstreamPool pool, Metrics metrics) {
+    Promise<Void> settings = connection.eventLoop().newPromise();
     connection.pipeline().remove("connecting");
     connection.pipeline()
         .addLast("h2", Http2FrameCodecBuilder.forClient()
@@ -82,6 +90,23 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
             pushed.close();
           }
         }))
+        .addLast("settings", new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2SettingsFrame) {
+              // The codec has applied them before passing the frame on.
+              settings.trySuccess(null);
+              ctx.pipeline().remove(this);
+            }
+            ctx.fireChannelRead(msg);
+          }
+
+          @Override
+          public void channelInactive(ChannelHandlerContext ctx) {
+            settings.tryFailure(new ClosedChannelException());
+            ctx.fireChannelInactive();
+          }
+        })
         .addLast("errors", new ChannelInboundHandlerAdapter() {
           @Override
           public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -91,6 +116,7 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
           }
         });
     connection.config().setAutoRead(true);
+    return settings;
   }
 
   /** The pipeline of one stream the proxy opens for a request. */

@@ -189,11 +189,14 @@ final class UpstreamPool {
       });
       return;
     }
-    Future<Channel> connecting = connect(loop, credentials.tls(), credentials.generation());
-    state.connecting = connecting;
-    connecting.addListener((Future<Channel> made) -> {
-      state.connecting = null;
+    // Requests that come meanwhile wait for this: it completes once the connection can take
+    // streams (after the server's first SETTINGS), or fails.
+    Promise<Channel> ready = loop.newPromise();
+    state.connecting = ready;
+    connect(loop, credentials.tls(), credentials.generation()).addListener((Future<Channel> made) -> {
       if (!made.isSuccess()) {
+        state.connecting = null;
+        ready.tryFailure(made.cause());
         promise.tryFailure(made.cause());
         return;
       }
@@ -201,16 +204,38 @@ final class UpstreamPool {
       if (!ApplicationProtocolNames.HTTP_2.equals(connection.pipeline().get(SslHandler.class).applicationProtocol())) {
         // The server speaks HTTP/1.1 only: this connection serves the request as such, and so
         // do all connections from now on.
+        state.connecting = null;
         serverSpeaksHttp2 = false;
         BackendInitializer.http1(connection, this);
         promise.trySuccess(connection);
+        ready.trySuccess(connection);
         return;
       }
-      BackendInitializer.http2(connection, this, metrics);
-      connection.attr(STREAMS).set(new int[1]);
-      state.connections.add(connection);
-      connection.closeFuture().addListener(closed -> state.connections.remove(connection));
-      open(loop, connection, credentials, promise, mayRetry);
+      // Streams are opened only once the server's SETTINGS are in: until then its
+      // SETTINGS_MAX_CONCURRENT_STREAMS is unknown (Netty assumes no limit), and a burst of
+      // requests on a new connection (hundreds of watches at once) would open more streams
+      // than the server allows, a connection error that fails every stream on it.
+      Future<Void> settings = BackendInitializer.http2(connection, this, metrics);
+      ScheduledFuture<?> timeout = loop.schedule(() -> {
+        if (!settings.isDone()) {
+          connection.close();
+        }
+      }, CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      settings.addListener(read -> {
+        timeout.cancel(false);
+        state.connecting = null;
+        if (!read.isSuccess()) {
+          connection.close();
+          ready.tryFailure(read.cause());
+          promise.tryFailure(read.cause());
+          return;
+        }
+        connection.attr(STREAMS).set(new int[1]);
+        state.connections.add(connection);
+        connection.closeFuture().addListener(closed -> state.connections.remove(connection));
+        open(loop, connection, credentials, promise, mayRetry);
+        ready.trySuccess(connection);
+      });
     });
   }
 
