@@ -684,7 +684,8 @@ final class ApiServer {
     response.putHeader("Content-Type", JSON);
     response.setChunked(true);
     Context context = vertx.getOrCreateContext();
-    WatchStream stream = new WatchStream(context, response, storage, info.namespace(), filter, encoder);
+    boolean asStored = storage == type && (shape == Shape.OBJECT || shape == Shape.YAML);
+    WatchStream stream = new WatchStream(context, response, storage, info.namespace(), filter, encoder, asStored);
     String resourceVersion = request.getParam("resourceVersion");
     boolean initialEvents = isTrue(request.getParam("sendInitialEvents"));
     boolean bookmarks = isTrue(request.getParam("allowWatchBookmarks"));
@@ -704,7 +705,7 @@ final class ApiServer {
     } else {
       long from = parseLong(resourceVersion, "resourceVersion");
       try {
-        registration = store.watchFrom(from, stream::onChange);
+        registration = store.watchFrom(storage, from, stream::onChange);
       } catch (ObjectStore.ExpiredException e) {
         // The real server answers 200 and sends the expiry as the stream's only event.
         ApiException gone = new ApiException(410, "Expired", e.getMessage(), null);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -24,9 +25,37 @@ import java.util.function.Consumer;
  */
 final class ObjectStore {
 
-  /** A change as a watch sees it; {@code previous} is null for ADDED. */
+  /**
+   * A change as a watch sees it; {@code previous} is null for ADDED. Listeners get it with
+   * {@code json}, the object's JSON written once for all the watches that send it as stored
+   * (kube-apiserver's watch cache shares one serialization among its watchers the same way);
+   * the history keeps it without, so that it does not hold 100,000 serializations.
+   */
   record Change(String type, ResourceType resource, ObjectNode object, ObjectNode previous,
-      long revision) {}
+      long revision, SharedJson json) {
+    Change(String type, ResourceType resource, ObjectNode object, ObjectNode previous, long revision) {
+      this(type, resource, object, previous, revision, null);
+    }
+  }
+
+  /** An object's JSON, written on first use, from any thread (at worst twice, never wrong). */
+  static final class SharedJson {
+    private final ObjectNode object;
+    private volatile byte[] bytes;
+
+    SharedJson(ObjectNode object) {
+      this.object = object;
+    }
+
+    byte[] bytes() {
+      byte[] json = bytes;
+      if (json == null) {
+        json = Json.bytes(object);
+        bytes = json;
+      }
+      return json;
+    }
+  }
 
   /** The result of a list: the items and the revision they were read at. */
   record Snapshot(List<ObjectNode> items, long revision) {}
@@ -54,6 +83,11 @@ final class ObjectStore {
   private final Map<ResourceType, NavigableMap<String, ObjectNode>> objects = new HashMap<>();
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * Watches by the resource they watch: a write reaches only its resource's watches, not every
+   * open watch (with thousands open, calling each one under the lock slowed every writer).
+   */
+  private final Map<ResourceType, List<Consumer<Change>>> watches = new ConcurrentHashMap<>();
   private long revision = 1;
   /** The newest revision that is no longer in the history (etcd's compacted revision). */
   private long compacted = 1;
@@ -161,15 +195,27 @@ final class ObjectStore {
    */
   synchronized Registration watchFrom(long fromRevision, Consumer<Change> listener)
       throws ExpiredException {
+    return watchFrom(null, fromRevision, listener);
+  }
+
+  /** {@link #watchFrom(long, Consumer)}, for the changes of one resource only (every one when null). */
+  synchronized Registration watchFrom(ResourceType type, long fromRevision, Consumer<Change> listener)
+      throws ExpiredException {
     if (fromRevision < compacted) {
       throw new ExpiredException(fromRevision, compacted + 1);
     }
     for (Change change : history) {
-      if (change.revision() > fromRevision) {
+      if (change.revision() > fromRevision && (type == null || change.resource() == type)) {
         listener.accept(change);
       }
     }
-    return listen(listener);
+    return type == null ? listen(listener) : watch(type, listener);
+  }
+
+  private Registration watch(ResourceType type, Consumer<Change> listener) {
+    List<Consumer<Change>> ofType = watches.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>());
+    ofType.add(listener);
+    return () -> ofType.remove(listener);
   }
 
   /**
@@ -180,7 +226,7 @@ final class ObjectStore {
   synchronized Registration watchWithState(ResourceType type, String namespace,
       Consumer<ObjectNode> initial, Consumer<Change> listener) {
     list(type, namespace).items().forEach(initial);
-    return listen(listener);
+    return watch(type, listener);
   }
 
   private void publish(Change change) {
@@ -188,8 +234,13 @@ final class ObjectStore {
     while (history.size() > historyLimit) {
       compacted = history.removeFirst().revision();
     }
+    Change shared = new Change(change.type(), change.resource(), change.object(), change.previous(),
+        change.revision(), new SharedJson(change.object()));
     for (Consumer<Change> listener : listeners) {
-      listener.accept(change);
+      listener.accept(shared);
+    }
+    for (Consumer<Change> watch : watches.getOrDefault(change.resource(), List.of())) {
+      watch.accept(shared);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -26,6 +27,8 @@ final class WatchStream {
   private final String namespace;
   private final Predicate<ObjectNode> filter;
   private final Function<ObjectNode, ObjectNode> encoder;
+  /** Whether events carry objects as stored: then they share one serialization per change. */
+  private final boolean asStored;
   /** Written on the store's thread under its lock, read on the event loop. */
   private final java.util.concurrent.atomic.AtomicInteger pending =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -34,13 +37,14 @@ final class WatchStream {
   private ObjectStore.Registration registration;
 
   WatchStream(Context context, HttpServerResponse response, ResourceType type, String namespace,
-      Predicate<ObjectNode> filter, Function<ObjectNode, ObjectNode> encoder) {
+      Predicate<ObjectNode> filter, Function<ObjectNode, ObjectNode> encoder, boolean asStored) {
     this.context = context;
     this.response = response;
     this.type = type;
     this.namespace = namespace;
     this.filter = filter;
     this.encoder = encoder;
+    this.asStored = asStored;
   }
 
   void registration(ObjectStore.Registration registration) {
@@ -67,12 +71,16 @@ final class WatchStream {
       default -> eventType = null;
     }
     if (eventType != null) {
-      send(eventType, object);
+      send(eventType, object, asStored ? change.json() : null);
     }
   }
 
   /** Queues one event; safe from any thread. */
   void send(String eventType, ObjectNode object) {
+    send(eventType, object, null);
+  }
+
+  private void send(String eventType, ObjectNode object, ObjectStore.SharedJson json) {
     if (pending.incrementAndGet() > MAX_PENDING) {
       context.runOnContext(v -> close());
       return;
@@ -80,6 +88,14 @@ final class WatchStream {
     context.runOnContext(v -> {
       pending.decrementAndGet();
       if (closed) {
+        return;
+      }
+      if (json != null) {
+        // The same bytes as writing {"type":..., "object":...} whole, without writing the object again.
+        byte[] head = ("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = json.bytes();
+        response.write(Buffer.buffer(head.length + body.length + 2).appendBytes(head).appendBytes(body)
+            .appendByte((byte) '}').appendByte((byte) '\n'));
         return;
       }
       ObjectNode event = Json.object();
