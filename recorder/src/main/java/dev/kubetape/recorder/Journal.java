@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Storage layout, one folder:
  * <pre>
  *   00000000000000000000.seg     segment files, named by the journal position of their
- *   00000000000067108864.seg     first record (20 digits), rolled at about 64 MiB
+ *   00000000000016777216.seg     first record (20 digits), rolled at about 16 MiB
  *
  *   record := length u32 (big-endian, bytes of payload)
  *             crc32c u32 (of payload)
@@ -43,10 +43,14 @@ import org.slf4j.LoggerFactory;
 final class Journal implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Journal.class);
 
-  static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+  /** Small enough that the current segment, which stays until the next, costs little disk. */
+  static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
   static final int HEADER_BYTES = 8;
   /** No record is bigger than this; a larger length in a header means corruption. */
   static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+  private static final int READ_BUFFER_BYTES = 1 << 20;
+  /** A batch is written in pieces of about this size: one system call each, not one a record. */
+  private static final int WRITE_BUFFER_BYTES = 1 << 20;
 
   /** One record as read back: where it is and what it holds. */
   record Entry(long position, byte[] payload) {}
@@ -62,6 +66,8 @@ final class Journal implements AutoCloseable {
   private final Thread writer;
   /** Owned by the writer thread. */
   private FileChannel channel;
+  private ByteBuffer writeBuffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN);
+  private final CRC32C crc = new CRC32C();
   private long segmentStart;
   private long end;
   private volatile long durable;
@@ -111,15 +117,9 @@ final class Journal implements AutoCloseable {
   /** Checks every record of the last segment; cuts the file after the last good one. */
   private static long recover(Path segment) throws IOException {
     long size = Files.size(segment);
-    long good = 0;
+    long good;
     try (FileChannel in = FileChannel.open(segment, StandardOpenOption.READ)) {
-      while (true) {
-        byte[] payload = readAt(in, good, size);
-        if (payload == null) {
-          break;
-        }
-        good += HEADER_BYTES + payload.length;
-      }
+      good = scan(in, 0, 0, Long.MAX_VALUE, entry -> { });
     }
     if (good < size) {
       logger.warn("the journal segment {} ends in {} bytes that are not a whole, intact record"
@@ -133,29 +133,64 @@ final class Journal implements AutoCloseable {
     return good;
   }
 
-  /** The record at {@code offset} of a segment, or null when none is whole and intact there. */
-  private static byte[] readAt(FileChannel in, long offset, long size) throws IOException {
-    if (offset + HEADER_BYTES > size) {
-      return null;
-    }
-    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
-    in.read(header, offset);
-    header.flip();
-    int length = header.getInt();
-    int crc = header.getInt();
-    if (length < 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > size) {
-      return null;
-    }
-    ByteBuffer payload = ByteBuffer.allocate(length);
-    while (payload.hasRemaining()) {
-      if (in.read(payload, offset + HEADER_BYTES + payload.position()) < 0) {
-        return null;
-      }
-    }
-    byte[] bytes = payload.array();
+  /**
+   * Hands every whole, intact record of a segment from {@code offset} on, and before the journal
+   * position {@code limit}, to the consumer; returns the offset after the last one. Reads a
+   * megabyte at a time, not two system calls a record.
+   */
+  private static long scan(FileChannel in, long segmentStart, long offset, long limit,
+      java.util.function.Consumer<Entry> consumer) throws IOException {
+    long size = Math.min(in.size(), limit - segmentStart);
+    ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    buffer.limit(0);
     CRC32C check = new CRC32C();
-    check.update(bytes);
-    return (int) check.getValue() == crc ? bytes : null;
+    while (offset + HEADER_BYTES <= size) {
+      buffer = fill(in, buffer, offset, HEADER_BYTES);
+      int length = buffer.getInt(buffer.position());
+      int crc = buffer.getInt(buffer.position() + 4);
+      if (length < 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > size) {
+        break;
+      }
+      buffer = fill(in, buffer, offset, HEADER_BYTES + length);
+      if (buffer.remaining() < HEADER_BYTES + length) {
+        break; // the file is shorter than its size said: being cut
+      }
+      byte[] payload = new byte[length];
+      buffer.get(buffer.position() + HEADER_BYTES, payload);
+      check.reset();
+      check.update(payload);
+      if ((int) check.getValue() != crc) {
+        break;
+      }
+      consumer.accept(new Entry(segmentStart + offset, payload));
+      buffer.position(buffer.position() + HEADER_BYTES + length);
+      offset += HEADER_BYTES + length;
+    }
+    return offset;
+  }
+
+  /**
+   * Makes {@code buffer} (positioned at the file's {@code offset}) hold at least {@code needed}
+   * bytes from there, as far as the file has them; may return a bigger buffer.
+   */
+  private static ByteBuffer fill(FileChannel in, ByteBuffer buffer, long offset, int needed)
+      throws IOException {
+    if (buffer.remaining() >= needed) {
+      return buffer;
+    }
+    buffer.compact();
+    if (buffer.capacity() < needed) {
+      buffer = ByteBuffer.allocate(needed).order(ByteOrder.BIG_ENDIAN).put(buffer.flip());
+    }
+    long at = offset + buffer.position();
+    while (buffer.position() < needed) {
+      int read = in.read(buffer, at);
+      if (read <= 0) {
+        break;
+      }
+      at += read;
+    }
+    return buffer.flip();
   }
 
   /**
@@ -218,22 +253,24 @@ final class Journal implements AutoCloseable {
     long start = end;
     try {
       for (Pending pending : batch) {
-        if (end - segmentStart + HEADER_BYTES + pending.payload().length > segmentBytes
-            && end > segmentStart) {
+        int length = pending.payload().length;
+        if (end - segmentStart + HEADER_BYTES + length > segmentBytes && end > segmentStart) {
+          flush();
           roll();
         }
-        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + pending.payload().length)
-            .order(ByteOrder.BIG_ENDIAN);
-        CRC32C crc = new CRC32C();
-        crc.update(pending.payload());
-        frame.putInt(pending.payload().length).putInt((int) crc.getValue()).put(pending.payload());
-        frame.flip();
-        while (frame.hasRemaining()) {
-          channel.write(frame);
+        if (writeBuffer.remaining() < HEADER_BYTES + length) {
+          flush();
+          if (writeBuffer.capacity() < HEADER_BYTES + length) {
+            writeBuffer = ByteBuffer.allocate(HEADER_BYTES + length).order(ByteOrder.BIG_ENDIAN);
+          }
         }
+        crc.reset();
+        crc.update(pending.payload());
+        writeBuffer.putInt(length).putInt((int) crc.getValue()).put(pending.payload());
         positions.add(end);
-        end += HEADER_BYTES + pending.payload().length;
+        end += HEADER_BYTES + length;
       }
+      flush();
       channel.force(false);
       durable = end;
       if (failure != null) {
@@ -246,6 +283,7 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       // Nothing of this batch counts: cut what was written, so no half-recorded batch stays.
       failure = e;
+      writeBuffer.clear();
       try {
         if (start >= segmentStart) {
           channel.truncate(start - segmentStart);
@@ -259,6 +297,14 @@ final class Journal implements AutoCloseable {
         pending.done().completeExceptionally(e);
       }
     }
+  }
+
+  private void flush() throws IOException {
+    writeBuffer.flip();
+    while (writeBuffer.hasRemaining()) {
+      channel.write(writeBuffer);
+    }
+    writeBuffer.clear();
   }
 
   private void roll() throws IOException {
@@ -276,12 +322,13 @@ final class Journal implements AutoCloseable {
    * the journal is being written, and on a journal that another process writes.
    */
   long read(long from, java.util.function.Consumer<Entry> consumer) {
-    return read(folder, segments, from, consumer);
+    return read(folder, segments, from, durable, consumer);
   }
 
-  private static long read(Path folder, NavigableMap<Long, Path> segments, long from,
+  private static long read(Path folder, NavigableMap<Long, Path> segments, long from, long limit,
       java.util.function.Consumer<Entry> consumer) {
     long at = from;
+    boolean scanned = false;
     try {
       for (var segment : segments.entrySet()) {
         long start = segment.getKey();
@@ -289,21 +336,16 @@ final class Journal implements AutoCloseable {
         if (next != null && next <= at) {
           continue;
         }
+        if (start >= limit || (scanned && at < start)) {
+          break; // past the durable end, or the segment before ends early: not written yet
+        }
         if (!Files.exists(segment.getValue())) {
           continue;
         }
+        scanned = true;
         try (FileChannel in = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
-          long size = in.size();
           long offset = Math.max(0, at - start);
-          while (true) {
-            byte[] payload = readAt(in, offset, size);
-            if (payload == null) {
-              break;
-            }
-            consumer.accept(new Entry(start + offset, payload));
-            offset += HEADER_BYTES + payload.length;
-            at = start + offset;
-          }
+          at = start + scan(in, start, offset, limit, consumer);
         }
       }
       return at;
@@ -324,7 +366,7 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not list the journal in " + folder, e);
     }
-    return read(folder, found, from, consumer);
+    return read(folder, found, from, Long.MAX_VALUE, consumer);
   }
 
   /** Segment files with their start positions, oldest first. */

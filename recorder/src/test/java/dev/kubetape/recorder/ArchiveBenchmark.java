@@ -21,17 +21,28 @@ import java.util.stream.Stream;
  * Measures the archive (not a test): sustained ingest with the journal's durability on, bytes on
  * disk per recorded watch event, and the latency of a term + time-range search with facets and
  * the 50 newest hits' stored objects fetched. The events are realistic pod versions: full pod
- * JSON as a real API server returns it, managedFields included, about 7.5 KB each, for many
+ * JSON as a real API server returns it, managedFields included, about 9.7 KB each, for many
  * pods that each change many times (status, conditions, restarts), as a watch records them.
  *
+ * <p>Every event counts as ingested only once the archive has acknowledged it (fsynced in the
+ * journal); like a watch, which does not wait for one event before reading the next, the
+ * appending thread keeps a few batches unacknowledged at a time. Ingest is reported twice: as
+ * acknowledged, and until the index has caught up (searchable), which is the rate the archive
+ * sustains. Making the events is timed on its own first; its cost is included in ingest. CPU
+ * time per event and per search is printed too: on a machine shared with other work it varies
+ * far less than the wall-clock figures.
+ *
  * <p>Run: {@code recorder/bench/archive-bench [EVENTS] [FOLDER] [FULL_EVERY]} (see
- * BENCHMARKS.md); FULL_EVERY 1 stores every version whole, to compare with patches.
+ * BENCHMARKS.md); FULL_EVERY 1 stores every version whole, to compare with deltas.
  */
 public final class ArchiveBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VERSIONS_PER_POD = 40;
   private static final int ACTIVE_PODS = 500;
   private static final int BATCH = 2_000;
+
+  /** Batches appended but not yet acknowledged, at most: a watch does not wait per event. */
+  private static final int IN_FLIGHT_BATCHES = 4;
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
@@ -42,81 +53,246 @@ public final class ArchiveBenchmark {
     System.out.printf("events: %,d of about %,d bytes of pod JSON each, %d pods changing at a"
         + " time, a whole version every %d, into %s%n", events, sample.length, ACTIVE_PODS,
         fullEvery, folder);
-
-    long rawBytes = 0;
-    long start = System.nanoTime();
-    long heapPeak = 0;
+    System.out.printf("load average at start: %s%n", loadAverage());
     Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    // What making the events costs (CPU time, once compiled), told apart from recording them.
+    long sink = 0;
+    for (long i = 0; i < 50_000; i++) {
+      sink += event(template, t0, i).body().length();
+    }
+    long generated = 200_000;
+    long begin = threadCpuNanos();
+    for (long i = 0; i < generated; i++) {
+      sink += event(template, t0, i).body().length();
+    }
+    double making = (threadCpuNanos() - begin) / 1e3 / generated;
+    if (sink == 0) {
+      throw new IllegalStateException("no events were made");
+    }
+    System.out.printf("making the events alone: %.1f µs of CPU each (included in ingest below)%n",
+        making);
+
+    HeapWatch heap = HeapWatch.start();
+    long rawBytes = 0;
+    long cpuStart = processCpuNanos();
+    long start = System.nanoTime();
     try (LuceneArchive archive = LuceneArchive.open(folder, fullEvery)) {
-      List<CompletableFuture<Void>> pending = new ArrayList<>(BATCH);
+      java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+      List<CompletableFuture<Void>> batch = new ArrayList<>(BATCH);
       for (long i = 0; i < events; i++) {
-        // ACTIVE_PODS pods change at a time, their versions interleaved as a watch sees them.
-        long round = i / ((long) ACTIVE_PODS * VERSIONS_PER_POD);
-        long within = i % ((long) ACTIVE_PODS * VERSIONS_PER_POD);
-        long pod = round * ACTIVE_PODS + within % ACTIVE_PODS;
-        int version = (int) (within / ACTIVE_PODS);
-        Instant time = t0.plusMillis(i * 10);
-        String body = template.body(pod, version, time);
-        rawBytes += body.length();
-        pending.add(archive.append(record(body, pod, version, time)));
-        if (pending.size() == BATCH) {
-          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-          pending.clear();
-          heapPeak = Math.max(heapPeak, usedHeap());
+        ArchiveRecord record = event(template, t0, i);
+        rawBytes += record.body().length();
+        batch.add(archive.append(record));
+        if (batch.size() == BATCH) {
+          inFlight.add(CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)));
+          batch.clear();
+          if (inFlight.size() > IN_FLIGHT_BATCHES) {
+            inFlight.remove().join();
+          }
         }
-        if ((i + 1) % 200_000 == 0) {
+        if ((i + 1) % 1_000_000 == 0 || (i + 1) == 200_000) {
           double seconds = (System.nanoTime() - start) / 1e9;
-          System.out.printf("  %,d events, %,.0f events/s, heap %,d MiB%n", i + 1, (i + 1) / seconds,
-              usedHeap() >> 20);
+          System.out.printf("  %,d events, %,.0f events/s, heap %,d MiB, load %s%n", i + 1,
+              (i + 1) / seconds, HeapWatch.used() >> 20, loadAverage());
         }
       }
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+      inFlight.add(CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)));
+      for (CompletableFuture<Void> pending : inFlight) {
+        pending.join();
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("ingest: %,.0f events/s sustained (%,.1f s, every batch of %,d acknowledged"
-          + " only once fsynced)%n", events / seconds, seconds, BATCH);
+      System.out.printf("ingest: %,.0f events/s sustained (%,.1f s; each acknowledged only once"
+          + " fsynced, at most %,d unacknowledged at a time)%n", events / seconds, seconds,
+          (IN_FLIGHT_BATCHES + 1) * BATCH);
       archive.search(new Archive.Query("*", null, null, 1)); // index everything acknowledged
+      double indexedSeconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("indexed and searchable: %,.0f events/s (%,.1f s until the index had"
+          + " caught up)%n", events / indexedSeconds, indexedSeconds);
     }
+    double cpu = (processCpuNanos() - cpuStart) / 1e3 / events;
+    System.out.printf("CPU, all threads, making the events, ingest, indexing, merging and closing:"
+        + " %.1f µs per event (%.1f µs without making them): %,.0f events/s per fully used core%n",
+        cpu, cpu - making, 1e6 / (cpu - making));
+    long ingestHeap = heap.peak();
+    long ingestLive = heap.peakAfterGc();
     long disk = size(folder);
-    System.out.printf("disk: %,d bytes for %,d bytes of raw JSON = %.2f%% (%,.0f bytes per event)%n",
-        disk, rawBytes, 100.0 * disk / rawBytes, disk / (double) events);
-    System.out.printf("heap peak while ingesting: %,d MiB%n", heapPeak >> 20);
+    long index = size(folder.resolve("index"));
+    System.out.printf("disk: %,d bytes for %,d bytes of raw JSON = %.2f%% (%,.0f bytes per event;"
+        + " index %,d, journal %,d)%n", disk, rawBytes, 100.0 * disk / rawBytes,
+        disk / (double) events, index, disk - index);
+    System.out.printf("heap while ingesting: peak used %,d MiB, peak after a collection %,d MiB"
+        + " (max %,d MiB)%n", ingestHeap >> 20, ingestLive >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
 
+    rebuilds(folder);
     try (Archive reader = LuceneArchive.readOnly(folder)) {
       Random random = new Random(7);
       String[] reasons = {"Running", "Pending", "CrashLoopBackOff"};
       long[] latencies = new long[200];
+      long[] cpuTimes = new long[latencies.length];
+      long hitsTotal = 0;
       for (int i = 0; i < latencies.length + 20; i++) {
         Instant from = t0.plusMillis((long) (random.nextDouble() * events * 10 * 0.8));
         Instant to = from.plusSeconds(3600);
         String query = "namespace:team-" + random.nextInt(20) + " AND reason:" + reasons[random.nextInt(3)];
-        long begin = System.nanoTime();
+        long began = System.nanoTime();
+        long cpuBegan = threadCpuNanos();
         Archive.Hits hits = reader.search(new Archive.Query(query, from, to, 50));
         for (ArchiveRecord record : hits.records()) {
           if (record.body() == null || record.body().length() < 1000) {
             throw new IllegalStateException("a hit came back without its object");
           }
         }
-        long took = System.nanoTime() - begin;
+        long took = System.nanoTime() - began;
         if (i >= 20) {
           latencies[i - 20] = took;
+          cpuTimes[i - 20] = threadCpuNanos() - cpuBegan;
+          hitsTotal += hits.total();
         }
       }
       Arrays.sort(latencies);
+      Arrays.sort(cpuTimes);
       System.out.printf("search (term AND term, 1 h range, facets, 50 objects fetched): p50 %.1f ms,"
-          + " p99 %.1f ms over %d queries%n", latencies[latencies.length / 2] / 1e6,
-          latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length);
+          + " p99 %.1f ms over %d queries (%,d matches each on average); CPU time of the"
+          + " searching thread p50 %.1f ms, p99 %.1f ms; load %s%n",
+          latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
+          latencies.length, hitsTotal / latencies.length, cpuTimes[cpuTimes.length / 2] / 1e6,
+          cpuTimes[(int) (cpuTimes.length * 0.99)] / 1e6, loadAverage());
     }
-    System.out.printf("heap used at the end: %,d MiB (max %,d MiB)%n", usedHeap() >> 20,
-        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf("heap throughout: peak used %,d MiB, peak after a collection %,d MiB;"
+        + " load average at the end: %s%n", heap.peak() >> 20, heap.peakAfterGc() >> 20,
+        loadAverage());
+    heap.stop();
   }
 
-  private static long usedHeap() {
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  /** Times rebuilding single versions, picked at random, each from its record and its chain's whole version. */
+  private static void rebuilds(Path folder) throws IOException {
+    try (var directory = org.apache.lucene.store.FSDirectory.open(folder.resolve("index"));
+        var reader = org.apache.lucene.index.DirectoryReader.open(directory)) {
+      Random random = new Random(11);
+      long[] latencies = new long[2_000];
+      for (int i = 0; i < latencies.length + 200; i++) {
+        int doc = random.nextInt(reader.maxDoc());
+        long began = System.nanoTime();
+        ArchiveRecord record = LuceneArchive.record(reader, reader.storedFields(), doc,
+            new java.util.HashMap<>());
+        long took = System.nanoTime() - began;
+        if (record.body() == null) {
+          throw new IllegalStateException("document " + doc + " came back without its object");
+        }
+        if (i >= 200) {
+          latencies[i - 200] = took;
+        }
+      }
+      Arrays.sort(latencies);
+      System.out.printf("version rebuild (one record and its chain's whole version read and"
+          + " applied): p50 %.2f ms, p99 %.2f ms over %,d versions%n",
+          latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
+          latencies.length);
+    }
   }
 
   private static long size(Path folder) throws IOException {
     try (Stream<Path> files = Files.walk(folder)) {
       return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  /** The event numbered {@code i}: ACTIVE_PODS pods change at a time, their versions interleaved. */
+  private static ArchiveRecord event(Template template, Instant t0, long i) {
+    long round = i / ((long) ACTIVE_PODS * VERSIONS_PER_POD);
+    long within = i % ((long) ACTIVE_PODS * VERSIONS_PER_POD);
+    long pod = round * ACTIVE_PODS + within % ACTIVE_PODS;
+    int version = (int) (within / ACTIVE_PODS);
+    Instant time = t0.plusMillis(i * 10);
+    return record(template.body(pod, version, time), pod, version, time);
+  }
+
+  /**
+   * Watches the heap: the peak in use, sampled every 50 ms (garbage included, so it mostly shows
+   * when the collector ran), and the peak left right after a collection (what the archive
+   * really holds), from the collectors' notifications.
+   */
+  private static final class HeapWatch {
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile long peak;
+    private final java.util.concurrent.atomic.AtomicLong peakAfterGc =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    private HeapWatch() {
+      thread = Thread.ofPlatform().daemon(true).name("heap-watch").unstarted(this::run);
+    }
+
+    static HeapWatch start() {
+      HeapWatch watch = new HeapWatch();
+      javax.management.NotificationListener listener = (notification, handback) -> {
+        if (notification.getType().equals(
+            com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+          var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+              (javax.management.openmbean.CompositeData) notification.getUserData());
+          long after = 0;
+          for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            var usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && usage != null) {
+              after += usage.getUsed();
+            }
+          }
+          watch.peakAfterGc.accumulateAndGet(after, Math::max);
+        }
+      };
+      for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((javax.management.NotificationEmitter) collector).addNotificationListener(listener, null,
+            null);
+      }
+      watch.thread.start();
+      return watch;
+    }
+
+    static long used() {
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private void run() {
+      while (!stopped) {
+        peak = Math.max(peak, used());
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    long peak() {
+      return peak;
+    }
+
+    long peakAfterGc() {
+      return peakAfterGc.get();
+    }
+
+    void stop() {
+      stopped = true;
     }
   }
 
@@ -137,6 +313,12 @@ public final class ArchiveBenchmark {
    */
   static final class Template {
     private final String[] parts;
+    /** For each part, the slot it is (an index into SLOTS), or -1 for literal text. */
+    private final int[] slotOf;
+    private final byte[][] literals;
+    /** Where a version is put together; one thread makes events. */
+    private byte[] scratch = new byte[16 * 1024];
+    private final int length;
     private static final String[] SLOTS = {"@NAME@", "@NAMESPACE@", "@UID@", "@RV@", "@CREATED@",
         "@NODE@", "@PHASE@", "@IP@", "@TRANSITION@", "@READY@", "@RESTARTS@", "@STARTED@"};
 
@@ -175,6 +357,16 @@ public final class ArchiveBenchmark {
         at = end;
       }
       parts = pieces.toArray(String[]::new);
+      slotOf = new int[parts.length];
+      literals = new byte[parts.length][];
+      for (int i = 0; i < parts.length; i++) {
+        slotOf[i] = List.of(SLOTS).indexOf(parts[i]);
+        literals[i] = parts[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
+      length = text.length();
+      if (!java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(text)) {
+        throw new IllegalArgumentException("the pod template must be ASCII");
+      }
     }
 
     static String name(long pod) {
@@ -197,26 +389,66 @@ public final class ArchiveBenchmark {
       return version > 3 ? "Running" : "Pending";
     }
 
+    /**
+     * One version's JSON. Each slot's value is made once, times without DateTimeFormatter (the
+     * same text as {@link Instant#toString}), so that making an event costs a few microseconds.
+     */
     String body(long pod, int version, Instant time) {
-      StringBuilder text = new StringBuilder(10_000);
-      for (String part : parts) {
-        text.append(switch (part) {
-          case "@NAME@" -> name(pod);
-          case "@NAMESPACE@" -> namespace(pod);
-          case "@UID@" -> uid(pod);
-          case "@RV@" -> Long.toString(1_000_000 + pod * 100 + version);
-          case "@CREATED@" -> time.minusMillis(version * 10L).toString();
-          case "@NODE@" -> node(pod);
-          case "@PHASE@" -> phase(version);
-          case "@IP@" -> "10.244." + (pod % 250) + "." + (pod / 250 % 250);
-          case "@TRANSITION@" -> time.minusSeconds(version % 4).toString();
-          case "@READY@" -> version > 3 ? "True" : "False";
-          case "@RESTARTS@" -> Integer.toString(version / 8);
-          case "@STARTED@" -> time.toString();
-          default -> part;
-        });
+      String[] values = {name(pod), namespace(pod), uid(pod),
+          Long.toString(1_000_000 + pod * 100 + version), rfc3339(time.minusMillis(version * 10L)),
+          node(pod), phase(version), "10.244." + (pod % 250) + "." + (pod / 250 % 250),
+          rfc3339(time.minusSeconds(version % 4)), version > 3 ? "True" : "False",
+          Integer.toString(version / 8), rfc3339(time)};
+      // ASCII throughout (the template is checked), so one byte a character and one copy.
+      byte[] text = scratch;
+      int size = 0;
+      for (int i = 0; i < parts.length; i++) {
+        byte[] part = slotOf[i] < 0 ? literals[i]
+            : values[slotOf[i]].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (size + part.length > text.length) {
+          text = Arrays.copyOf(text, 2 * text.length + part.length);
+        }
+        System.arraycopy(part, 0, text, size, part.length);
+        size += part.length;
       }
-      return text.toString();
+      scratch = text;
+      return new String(text, 0, size, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static long cachedDay = Long.MIN_VALUE;
+    private static String cachedDate;
+
+    /** As Instant.toString() for times after 1970: seconds, then milliseconds when not zero. */
+    static String rfc3339(Instant time) {
+      long millis = time.toEpochMilli();
+      long day = Math.floorDiv(millis, 86_400_000L);
+      if (day != cachedDay) {
+        cachedDate = java.time.LocalDate.ofEpochDay(day) + "T";
+        cachedDay = day;
+      }
+      int ofDay = (int) (millis - day * 86_400_000L);
+      char[] clock = new char[13];
+      int hour = ofDay / 3_600_000;
+      int minute = ofDay / 60_000 % 60;
+      int second = ofDay / 1000 % 60;
+      int milli = ofDay % 1000;
+      int at = 0;
+      clock[at++] = (char) ('0' + hour / 10);
+      clock[at++] = (char) ('0' + hour % 10);
+      clock[at++] = ':';
+      clock[at++] = (char) ('0' + minute / 10);
+      clock[at++] = (char) ('0' + minute % 10);
+      clock[at++] = ':';
+      clock[at++] = (char) ('0' + second / 10);
+      clock[at++] = (char) ('0' + second % 10);
+      if (milli != 0) {
+        clock[at++] = '.';
+        clock[at++] = (char) ('0' + milli / 100);
+        clock[at++] = (char) ('0' + milli / 10 % 10);
+        clock[at++] = (char) ('0' + milli % 10);
+      }
+      clock[at++] = 'Z';
+      return cachedDate + new String(clock, 0, at);
     }
   }
 

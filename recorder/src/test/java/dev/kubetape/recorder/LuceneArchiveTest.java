@@ -100,4 +100,66 @@ class LuceneArchiveTest {
       assertEquals(true, e.getMessage().startsWith("the query 'reason:(BackOff' is not valid Lucene syntax"));
     }
   }
+
+  /** Versions of one pod as a watch sees them: small changes, and now and then a big one. */
+  private static List<ArchiveRecord> versions(String uid, int count) {
+    List<ArchiveRecord> versions = new java.util.ArrayList<>();
+    StringBuilder padding = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      padding.append("{\"f:field-").append(i).append("\":{}},");
+    }
+    for (int i = 0; i < count; i++) {
+      String spec = i >= 70 && i < 75 ? "{\"replaced\":" + i + ",\"all\":\"" + "x".repeat(4000 + i) + "\"}"
+          : "{\"containers\":[{\"name\":\"web\",\"image\":\"web:1.4." + i / 30 + "\"}]}";
+      String body = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\",\"resourceVersion\":\""
+          + (1000 + i) + "\",\"managedFields\":[" + padding + "{}]},\"spec\":" + spec
+          + ",\"status\":{\"phase\":\"" + (i < 3 ? "Pending" : "Running") + "\",\"startTime\":null,"
+          + "\"message\":\"ünïcode ✓ " + i + "\", \"restartCount\": " + i / 10 + " }}";
+      versions.add(new ArchiveRecord(T0.plusMillis(i), "object", "Pod", "shop", "web-1", uid,
+          "shop/web#1", null, i % 2 == 0 ? "Even" : "Odd", "version " + i, Map.of(), List.of(), body));
+    }
+    return versions;
+  }
+
+  @Test
+  @DisplayName("versions stored as deltas come back byte for byte, across chains and whole-version changes")
+  void versionsComeBackByteForByte() throws Exception {
+    List<ArchiveRecord> written = new java.util.ArrayList<>(versions("uid-a", 130));
+    written.addAll(versions("uid-b", 7));
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      appendAll(archive, written);
+      assertEquals(written, archive.rollout("shop/web#1").stream()
+          .sorted(java.util.Comparator.comparing(ArchiveRecord::uid).thenComparing(ArchiveRecord::time))
+          .toList());
+      Archive.Hits odd = archive.search(new Archive.Query("reason:Odd AND uid:uid-a", null, null, 100));
+      assertEquals(65, odd.total());
+      assertEquals(written.get(129), odd.records().get(0));
+      assertEquals(written.get(29), odd.records().get(50));
+    }
+  }
+
+  @Test
+  @DisplayName("the journal alone (as after a crash before the index was committed) rebuilds the index")
+  void journalRebuildsTheIndex() throws Exception {
+    List<ArchiveRecord> written = versions("uid-a", 60);
+    Path copy = folder.resolve("copy");
+    try (LuceneArchive archive = LuceneArchive.open(folder.resolve("live"))) {
+      appendAll(archive, written);
+      java.nio.file.Files.createDirectories(copy.resolve("journal"));
+      try (var segments = java.nio.file.Files.list(folder.resolve("live/journal"))) {
+        for (Path segment : segments.toList()) {
+          java.nio.file.Files.copy(segment, copy.resolve("journal").resolve(segment.getFileName()));
+        }
+      }
+    }
+    try (Archive reader = LuceneArchive.readOnly(copy)) {
+      assertEquals(written, reader.rollout("shop/web#1"));
+    }
+    try (LuceneArchive reopened = LuceneArchive.open(copy)) {
+      assertEquals(written, reopened.rollout("shop/web#1"));
+    }
+    try (Archive reader = LuceneArchive.readOnly(copy)) {
+      assertEquals(written, reader.rollout("shop/web#1"));
+    }
+  }
 }
