@@ -145,6 +145,11 @@ final class RolloutTracker {
       return;
     }
     watchNamespace.accept(namespace);
+    if (exchange.statusCode() >= 400 && staleWrite(response.body())) {
+      // An optimistic-concurrency conflict, which kubectl, helm and controllers retry by themselves.
+      writeRequest(exchange, identity, bodies, secrets, null, "Conflict");
+      return;
+    }
     if (exchange.statusCode() >= 400) {
       rejected(exchange, identity, bodies, secrets, response.body());
       return;
@@ -171,6 +176,11 @@ final class RolloutTracker {
     } else {
       deployment.pending.add(pending);
     }
+  }
+
+  private static boolean staleWrite(JsonNode status) {
+    return status != null && status.path("code").asInt() == 409
+        && status.path("message").asText("").contains("the object has been modified");
   }
 
   /** A deploy the API server refused: a failed attempt, with its message. */

@@ -114,6 +114,30 @@ class RolloutTrackerTest {
   }
 
   @Test
+  @DisplayName("a refused deploy is a failed rollout with the API server's reason; a stale-write conflict, which clients retry, is not")
+  void rejections() {
+    ObjectNode invalid = JSON.createObjectNode().put("kind", "Status").put("code", 422).put("reason", "Invalid")
+        .put("message", "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1");
+    tracker.exchange(refused(invalid));
+    ObjectNode stale = JSON.createObjectNode().put("kind", "Status").put("code", 409).put("reason", "Conflict")
+        .put("message", "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified;"
+            + " please apply your changes to the latest version and try again");
+    tracker.exchange(refused(stale));
+    assertEquals(1, rollouts().size());
+    ArchiveRecord rejected = rollouts().values().iterator().next();
+    assertEquals("failed", rejected.status());
+    assertEquals("Invalid", rejected.reason());
+    assertEquals(2, written.stream().filter(r -> r.type().equals("request")).count());
+  }
+
+  private static Exchange refused(ObjectNode status) {
+    return new Exchange(T0, "PUT", "update", "/apis/apps/v1/namespaces/shop/deployments/web", null, "apps", "v1",
+        "deployments", "shop", "web", null, "kubectl/v1.33.1", null, status.path("code").asInt(), 100, 300,
+        Duration.ofMillis(5), "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":-1}}", status.toString(),
+        null);
+  }
+
+  @Test
   @DisplayName("a scale is recorded on the current rollout and starts none")
   void scaleIsNoRollout() {
     tracker.version(modified(deployment(1, 1, 1, "web:1", 3, 3), 0));
