@@ -46,6 +46,9 @@ final class ContainerLogs implements AutoCloseable {
   private final Map<String, Set<String>> fetchedPrevious = new HashMap<>();
   /** Runs being followed, for the periodic head flush and for close. */
   private final Map<Follow, Boolean> active = new ConcurrentHashMap<>();
+  /** The open stream of each run being read, so that a settled rollout's follows can be ended. */
+  private final Map<Follow, InputStream> streams = new ConcurrentHashMap<>();
+  private final Set<String> settled = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService flusher;
   private volatile boolean closed;
 
@@ -66,7 +69,7 @@ final class ContainerLogs implements AutoCloseable {
 
   /** A version of a pod of a rollout's new ReplicaSet: starts what its container statuses call for. */
   void observe(ObjectVersion pod, String rolloutId) {
-    if (closed) {
+    if (closed || settled.contains(rolloutId)) {
       return;
     }
     String uid = pod.uid();
@@ -93,6 +96,27 @@ final class ContainerLogs implements AutoCloseable {
     }
   }
 
+  /**
+   * The rollout is over and its early logs are kept: its follows end (each writing its tail) and
+   * no new ones start, so that long-lived pods are not followed for their whole life.
+   */
+  void settle(String rolloutId) {
+    settled.add(rolloutId);
+    streams.forEach((follow, stream) -> {
+      if (follow.rolloutId().equals(rolloutId)) {
+        closeQuietly(stream);
+      }
+    });
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // Ending it was the point.
+    }
+  }
+
   /** The pod is gone: its follows end by themselves; what is known of it can go. */
   void forget(String podUid) {
     followed.remove(podUid);
@@ -106,6 +130,7 @@ final class ContainerLogs implements AutoCloseable {
         read(follow);
       } finally {
         active.remove(follow);
+        streams.remove(follow);
         write(follow, follow.run().finish());
       }
     });
@@ -116,10 +141,14 @@ final class ContainerLogs implements AutoCloseable {
         + URLEncoder.encode(follow.container(), StandardCharsets.UTF_8) + "&timestamps=true"
         + (follow.previous() ? "&previous=true" : "&follow=true");
     Instant lastLine = null;
-    for (int attempt = 1; attempt <= FOLLOW_ATTEMPTS && !closed; attempt++) {
+    for (int attempt = 1; attempt <= FOLLOW_ATTEMPTS && !ended(follow); attempt++) {
       String path = lastLine == null ? base : base + "&sinceTime=" + lastLine;
       try (InputStream in = api.stream(path);
            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        streams.put(follow, in);
+        if (ended(follow)) {
+          return; // settled while the request was on its way
+        }
         for (String line; (line = lines.readLine()) != null; ) {
           int space = line.indexOf(' ');
           Instant at = null;
@@ -148,7 +177,7 @@ final class ContainerLogs implements AutoCloseable {
         }
         return;
       } catch (IOException e) {
-        if (closed) {
+        if (ended(follow)) {
           return;
         }
         logger.debug("the log stream of {}/{} broke ({}); attempt {} of {}", follow.pod(), follow.container(),
@@ -160,6 +189,10 @@ final class ContainerLogs implements AutoCloseable {
         }
       }
     }
+  }
+
+  private boolean ended(Follow follow) {
+    return closed || settled.contains(follow.rolloutId());
   }
 
   private void flushHeads() {

@@ -42,6 +42,11 @@ final class RolloutTracker {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A request the watch has not explained by then is recorded as it stands. */
   private static final Duration PENDING_LIMIT = Duration.ofSeconds(60);
+  /**
+   * How long a rollout's pods are still followed after it ended: the bootstrap and the first
+   * minutes are the evidence; a long-lived pod is not followed for its whole life.
+   */
+  static final Duration LOGS_AFTER_END = Duration.ofMinutes(5);
   /** How far apart a request and the revision it explains may be seen. */
   private static final Duration LATE_REQUEST = Duration.ofMinutes(2);
 
@@ -58,6 +63,8 @@ final class RolloutTracker {
   /** Pod uid to its ReplicaSet's uid. */
   private final Map<String, String> pods = new HashMap<>();
   private final Set<String> usedIds = new HashSet<>();
+  /** Ended rollouts whose log follows are still to be settled, with when to settle them. */
+  private final Map<String, Instant> unsettledLogs = new HashMap<>();
 
   private record Owner(String deploymentUid, int revision) {}
 
@@ -345,7 +352,7 @@ final class RolloutTracker {
     writeObject(event, pod, rollout);
     if (rollout != null && ofNewReplicaSet(replicaSet, rollout, pod.object())) {
       deployment.troubles.pod(pod);
-      if (logs != null && rollout.status != Rollout.Status.SUPERSEDED && !event.deleted()) {
+      if (logs != null && followsLogs(rollout, event.received()) && !event.deleted()) {
         logs.observe(pod, rollout.id);
       }
     }
@@ -416,6 +423,20 @@ final class RolloutTracker {
       }
     }
     flushPending(now.minus(PENDING_LIMIT));
+    for (var it = unsettledLogs.entrySet().iterator(); it.hasNext(); ) {
+      var ended = it.next();
+      if (ended.getValue().isBefore(now)) {
+        it.remove();
+        if (logs != null) {
+          logs.settle(ended.getKey());
+        }
+      }
+    }
+  }
+
+  static boolean followsLogs(Rollout rollout, Instant now) {
+    return rollout.progressing() || rollout.status != Rollout.Status.SUPERSEDED && rollout.endedAt != null
+        && rollout.endedAt.plus(LOGS_AFTER_END).isAfter(now);
   }
 
   /** Records the requests still pending, at shutdown: progressing rollouts stay so, to be resumed. */
@@ -491,6 +512,11 @@ final class RolloutTracker {
 
   private void write(Rollout rollout, Instant time) {
     writer.append(rollout.record(time));
+    if (!rollout.progressing()) {
+      // A superseded rollout's pods are being replaced: no more minutes of their logs.
+      unsettledLogs.putIfAbsent(rollout.id, rollout.status == Rollout.Status.SUPERSEDED ? rollout.endedAt
+          : rollout.endedAt.plus(LOGS_AFTER_END));
+    }
   }
 
   private void writeObject(WatchEvent event, ObjectVersion version, Rollout rollout) {

@@ -177,6 +177,19 @@ class RolloutTrackerTest {
   }
 
   @Test
+  @DisplayName("pods are followed while their rollout progresses and for five minutes after it ended, not once superseded")
+  void logsFollowedForTheEarlyMinutes() {
+    Rollout rollout = new Rollout("shop/web#2", "shop", "web", "uid-web", 2, 2, T0);
+    assertEquals(true, RolloutTracker.followsLogs(rollout, T0.plusSeconds(3600)));
+    rollout.end(Rollout.Status.FAILED, "CrashLoopBackOff", "", T0.plusSeconds(60));
+    assertEquals(true, RolloutTracker.followsLogs(rollout, T0.plusSeconds(60 + 299)));
+    assertEquals(false, RolloutTracker.followsLogs(rollout, T0.plusSeconds(60 + 301)));
+    Rollout superseded = new Rollout("shop/web#3", "shop", "web", "uid-web", 3, 3, T0);
+    superseded.end(Rollout.Status.SUPERSEDED, null, "", T0.plusSeconds(10));
+    assertEquals(false, RolloutTracker.followsLogs(superseded, T0.plusSeconds(11)));
+  }
+
+  @Test
   @DisplayName("a newer revision supersedes a rollout still in progress")
   void superseded() {
     tracker.version(modified(deployment(1, 1, 1, "web:1", 3, 3), 0));
