@@ -9,11 +9,9 @@ import dev.kubetape.proxy.Exchange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -21,29 +19,11 @@ class RolloutTrackerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
-  private final List<ArchiveRecord> written = new ArrayList<>();
-  private final RolloutTracker tracker = new RolloutTracker(new ArchiveWriter(new Archive() {
-    @Override
-    public CompletableFuture<Void> append(ArchiveRecord record) {
-      written.add(record);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public Hits search(Query query) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<ArchiveRecord> rollout(String rolloutId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {
-    }
-  }, Clock.systemUTC(), Duration.ofMinutes(1)), new Redactor(new byte[32], Redactor.DEFAULT_SECRET_NAMES),
-      Duration.ofMinutes(30), null, namespace -> { });
+  private final MemoryArchive archive = new MemoryArchive();
+  private final List<ArchiveRecord> written = archive.kept;
+  private final RolloutTracker tracker = new RolloutTracker(
+      new ArchiveWriter(archive, Clock.systemUTC(), Duration.ofMinutes(1)),
+      new Redactor(new byte[32], Redactor.DEFAULT_SECRET_NAMES), Duration.ofMinutes(30), null, namespace -> { });
 
   /** The newest state of each rollout written, by id. */
   private Map<String, ArchiveRecord> rollouts() {
