@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -63,7 +60,7 @@ public final class Recorder implements Tap, AutoCloseable {
       archive.close();
       throw e;
     }
-    tracker.resume(lastStates(archive));
+    tracker.resume(Rollout.latestRecords(archive).stream().map(Rollout::fromRecord).toList());
     thread = Thread.ofPlatform().name("kubetape-recorder").start(this::run);
     Thread.ofVirtual().name("kubetape-whoami").start(this::askWhoAmI);
   }
@@ -153,15 +150,6 @@ public final class Recorder implements Tap, AutoCloseable {
       logger.warn("could not ask {} who kubetape's upstream credentials are ({}); deploys without --as are"
           + " recorded with the user 'unknown'", api.server(), e.getMessage());
     }
-  }
-
-  /** The newest state of every rollout the archive holds. */
-  private static List<Rollout> lastStates(Archive archive) {
-    Map<String, Rollout> latest = new LinkedHashMap<>();
-    for (ArchiveRecord record : archive.search(new Archive.Query("type:rollout", null, null, 50_000)).records()) {
-      latest.putIfAbsent(record.rolloutId(), Rollout.fromRecord(record));
-    }
-    return new ArrayList<>(latest.values());
   }
 
   /** Stops watching, writes what is still held (log tails, pending requests), commits the archive. */

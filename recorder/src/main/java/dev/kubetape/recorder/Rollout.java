@@ -145,6 +145,15 @@ final class Rollout {
     return body;
   }
 
+  /** The newest "rollout" record of every rollout in the archive, newest first. */
+  static List<ArchiveRecord> latestRecords(Archive archive) {
+    Map<String, ArchiveRecord> latest = new LinkedHashMap<>();
+    for (ArchiveRecord record : archive.search(new Archive.Query("type:rollout", null, null, 50_000)).records()) {
+      latest.putIfAbsent(record.rolloutId(), record);
+    }
+    return new ArrayList<>(latest.values());
+  }
+
   /** The rollout as its newest "rollout" record left it. */
   static Rollout fromRecord(ArchiveRecord record) {
     JsonNode body;

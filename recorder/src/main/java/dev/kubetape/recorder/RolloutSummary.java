@@ -3,9 +3,7 @@ package dev.kubetape.recorder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A rollout as it stands in the archive, for lists ({@code kubetape rollouts}, the viewer).
@@ -21,11 +19,8 @@ public record RolloutSummary(String id, String namespace, String kind, String na
 
   /** Every rollout in the archive, newest first (by start), each as its newest record left it. */
   public static List<RolloutSummary> list(Archive archive) {
-    Map<String, RolloutSummary> latest = new LinkedHashMap<>();
-    for (ArchiveRecord record : archive.search(new Archive.Query("type:rollout", null, null, 50_000)).records()) {
-      latest.putIfAbsent(record.rolloutId(), of(record));
-    }
-    List<RolloutSummary> rollouts = new ArrayList<>(latest.values());
+    List<RolloutSummary> rollouts = new ArrayList<>(Rollout.latestRecords(archive).stream()
+        .map(RolloutSummary::of).toList());
     rollouts.sort(Comparator.comparing(RolloutSummary::startedAt).reversed());
     return rollouts;
   }

@@ -319,9 +319,14 @@ abstract class RecordedScenarios {
   }
 
   protected void awaitHits(String query) {
+    await("something in the archive matches " + query, () -> hits(query) > 0);
+  }
+
+  /** Polls until the condition holds; fails saying what did not happen, with what was recorded. */
+  protected void await(String what, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + patience().toNanos();
     while (System.nanoTime() < deadline) {
-      if (hits(query) > 0) {
+      if (condition.getAsBoolean()) {
         return;
       }
       try {
@@ -331,7 +336,8 @@ abstract class RecordedScenarios {
         break;
       }
     }
-    fail("nothing in the archive matches " + query + " within " + patience() + "; types recorded: "
+    fail(what + ": not within " + patience() + "; types recorded: "
         + recorder.archive().search(new Archive.Query("*", null, null, 1)).facets());
   }
+
 }

@@ -54,13 +54,8 @@ class SandboxRecordedScenariosIT extends RecordedScenarios {
     String ns = namespace("crash-at-start");
     awaitRollouts(ns, rollouts -> rollouts.size() == 1 && !rollouts.get(0).status().equals("progressing"));
     kubectl.run("delete", "deployment", "web", "-n", ns).ok();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline && !(direct.run("get", "events", "-n", ns, "-o", "name").stdout().isBlank()
-        && direct.run("get", "pods", "-n", ns, "-o", "name").stdout().isBlank())) {
-      sleep(500);
-    }
-    assertTrue(direct.run("get", "events", "-n", ns, "-o", "name").stdout().isBlank(), "the sandbox expired the events");
-    assertTrue(direct.run("get", "pods", "-n", ns, "-o", "name").stdout().isBlank(), "the pods are gone");
+    await("the sandbox expired the events", () -> direct.run("get", "events", "-n", ns, "-o", "name").stdout().isBlank());
+    await("the pods are gone", () -> direct.run("get", "pods", "-n", ns, "-o", "name").stdout().isBlank());
     try (Archive copy = LuceneArchive.readOnly(archiveFolder)) {
       for (String query : List.of("type:event AND reason:BackOff", "type:object AND kind:Pod AND attr.change:DELETED",
           "type:log AND \"DATABASE_URL is not set\"", "type:rollout AND status:failed AND reason:CrashLoopBackOff")) {
@@ -140,14 +135,6 @@ class SandboxRecordedScenariosIT extends RecordedScenarios {
           throw replaced;
         }
       }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
