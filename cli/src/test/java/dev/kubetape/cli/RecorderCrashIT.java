@@ -1,11 +1,10 @@
 package dev.kubetape.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.kubetape.cli.KubetapeProcess.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubetape.cli.KubetapeProcess.Proxy;
 import dev.kubetape.recorder.Archive;
 import dev.kubetape.recorder.ArchiveRecord;
 import dev.kubetape.recorder.LuceneArchive;
@@ -13,14 +12,11 @@ import dev.kubetape.testkit.KubeTools;
 import dev.kubetape.testkit.Repository;
 import dev.kubetape.testkit.Tool;
 import dev.kubetape.testkit.UpstreamExtension;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +39,6 @@ class RecorderCrashIT {
   @RegisterExtension
   static final UpstreamExtension upstream = UpstreamExtension.sandbox(config -> config.withTimeScale(4));
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final List<Process> processes = new ArrayList<>();
   private Path home;
   private Path archive;
@@ -102,9 +97,7 @@ class RecorderCrashIT {
         }
       }
     }
-    Tool.Result search = kubetape("search", "--archive", copy.toString(), "--json", "rolloutId:\"" + id + "\"");
-    assertEquals(0, search.exitCode(), search::describe);
-    assertTrue(JSON.readTree(search.stdout()).path("total").asLong() > 0, search::stdout);
+    assertTrue(KubetapeProcess.searchTotal(copy, "rolloutId:\"" + id + "\"") > 0, "the copied archive finds the rollout");
   }
 
   @Test
@@ -127,73 +120,20 @@ class RecorderCrashIT {
     assertTrue(second.stderr().contains("cutting them off"), second::stderr);
     assertEquals("web", second.kubectl().run("get", "deployment", "web", "-n", ns, "-o", "name").ok().stdout().trim()
         .replace("deployment.apps/", ""));
-    Tool.Result search = kubetape("search", "--archive", archive.toString(), "--json", "namespace:" + ns + " AND type:rollout");
-    assertEquals(0, search.exitCode(), search::describe);
-    assertTrue(JSON.readTree(search.stdout()).path("total").asLong() > 0, search::stdout);
+    assertTrue(KubetapeProcess.searchTotal(archive, "namespace:" + ns + " AND type:rollout") > 0,
+        "search finds the rollout after the cut");
   }
 
   // ---- helpers
 
-  private record Proxy(Process process, Path kubeconfig, Path stderrFile) {
-    Tool kubectl() {
-      return new Tool(KubeTools.kubectl(), kubeconfig, kubeconfig.getParent());
-    }
-
-    String stderr() {
-      try {
-        return Files.readString(stderrFile);
-      } catch (IOException e) {
-        return "";
-      }
-    }
-  }
-
   private Proxy startProxy() throws IOException {
-    Path kubeconfig = home.resolve("proxy.kubeconfig");
-    Path stderr = Files.createTempFile(home, "proxy", ".stderr");
-    Process process = new ProcessBuilder(java(), "-Duser.home=" + home, "-jar", jar().toString(), "proxy",
-        "--upstream-kubeconfig", upstream.upstream().kubeconfig().toString(), "--listen", "127.0.0.1:0",
-        "--kubeconfig-out", kubeconfig.toString(), "--archive", archive.toString(), "--no-web")
-        .redirectError(stderr.toFile()).start();
-    processes.add(process);
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (line == null || !line.startsWith("proxy ready at ")) {
-      fail("kubetape proxy did not get ready: " + line + "\n" + Files.readString(stderr));
-    }
-    Thread.ofVirtual().start(() -> out.lines().forEach(ignored -> { }));
-    return new Proxy(process, kubeconfig, stderr);
+    Proxy proxy = KubetapeProcess.startProxy(home, upstream.upstream().kubeconfig(), archive, false);
+    processes.add(proxy.process());
+    return proxy;
   }
 
-  private Tool.Result kubetape(String... args) {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).start();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new Tool.Result(command, process.waitFor(), stdout, stderr);
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException("could not run kubetape " + String.join(" ", args), e);
-    }
-  }
-
-  /** The rollout's status as {@code kubetape rollouts --json} shows it, or "" if it is not listed. */
   private String status(String id) {
-    Tool.Result result = kubetape("rollouts", "--archive", archive.toString(), "--json");
-    if (result.exitCode() != 0) {
-      return "";
-    }
-    try {
-      for (JsonNode rollout : JSON.readTree(result.stdout())) {
-        if (rollout.path("id").asText().equals(id)) {
-          return rollout.path("status").asText();
-        }
-      }
-      return "";
-    } catch (IOException e) {
-      throw new IllegalStateException("kubetape rollouts --json printed no JSON: " + result.stdout(), e);
-    }
+    return KubetapeProcess.status(archive, id);
   }
 
   private long count(String query) throws IOException {
@@ -214,29 +154,5 @@ class RecorderCrashIT {
       }
       return records;
     }
-  }
-
-  private static void await(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (check.ok()) {
-        return;
-      }
-      Thread.sleep(300);
-    }
-    fail(what + ": not within 120 s");
-  }
-
-  @FunctionalInterface
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static String java() {
-    return ProcessHandle.current().info().command().orElse("java");
-  }
-
-  private static Path jar() {
-    return Repository.root().resolve("cli/target/kubetape.jar");
   }
 }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * {@code /metrics} in the Prometheus text format, over plain HTTP on a port of its own: on the
@@ -35,7 +36,7 @@ final class MetricsEndpoint implements AutoCloseable {
     this.channel = channel;
   }
 
-  static MetricsEndpoint start(EventLoopGroup group, String host, int port, Metrics metrics)
+  static MetricsEndpoint start(EventLoopGroup group, String host, int port, Supplier<String> metrics)
       throws InterruptedException {
     Channel channel = new ServerBootstrap()
         .group(group)
@@ -62,9 +63,9 @@ final class MetricsEndpoint implements AutoCloseable {
   }
 
   private static final class Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final Metrics metrics;
+    private final Supplier<String> metrics;
 
-    Responder(Metrics metrics) {
+    Responder(Supplier<String> metrics) {
       this.metrics = metrics;
     }
 
@@ -76,7 +77,7 @@ final class MetricsEndpoint implements AutoCloseable {
       String type = "text/plain; charset=utf-8";
       if (path.equals("/metrics")) {
         status = HttpResponseStatus.OK;
-        body = metrics.prometheus();
+        body = metrics.get();
         type = "text/plain; version=0.0.4; charset=utf-8";
       } else if (path.equals("/")) {
         status = HttpResponseStatus.OK;

@@ -102,7 +102,8 @@ public final class ProxyServer implements AutoCloseable {
       KubeconfigFile.write(config.kubeconfigOut(), KubeconfigFile.render(upstream.contextName(), url.toString(),
           authority.caPem(), authority.token(), upstream.namespace()));
       MetricsEndpoint metricsEndpoint = config.metricsHost() == null ? null
-          : MetricsEndpoint.start(loops, config.metricsHost(), config.metricsPort(), metrics);
+          : MetricsEndpoint.start(loops, config.metricsHost(), config.metricsPort(),
+              () -> metrics.prometheus() + tap.listenerMetrics());
       ScheduledFuture<?> errorFlush = loops.next().scheduleAtFixedRate(errors::flush,
           config.logInterval().toMillis(), config.logInterval().toMillis(), TimeUnit.MILLISECONDS);
       logger.info("proxy listening at {} for context '{}' of {} (upstream {}{}, state in {}, tap {})", url,

@@ -12,4 +12,13 @@ package dev.kubetape.proxy;
 public interface Tap {
   /** One finished exchange. Never carries the client's or the upstream's credentials. */
   void exchange(Exchange exchange);
+
+  /**
+   * The listener's own metrics in the Prometheus text format, served after the proxy's on
+   * {@code /metrics} (the recorder reports what it could not record there). Called on the
+   * metrics endpoint's thread; must not block.
+   */
+  default String metrics() {
+    return "";
+  }
 }

@@ -41,6 +41,19 @@ final class TapDispatcher implements AutoCloseable {
     return tap != null;
   }
 
+  /** The listener's own metrics, or nothing when there is none or it fails to say. */
+  String listenerMetrics() {
+    if (tap == null) {
+      return "";
+    }
+    try {
+      return tap.metrics();
+    } catch (RuntimeException e) {
+      logger.warn("the tap's metrics could not be read; /metrics shows the proxy's only", e);
+      return "";
+    }
+  }
+
   /** Queues a finished exchange, or drops and counts it; never blocks. */
   void offer(ExchangeState exchange) {
     if (tap == null || closed) {

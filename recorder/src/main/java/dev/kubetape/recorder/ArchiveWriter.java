@@ -114,6 +114,11 @@ final class ArchiveWriter {
         null, null));
   }
 
+  /** Since when recording is stopped, or null while it works. */
+  synchronized Instant stoppedSince() {
+    return outage == null ? null : outage.since;
+  }
+
   /** Why recording is stopped, or null while it works. */
   synchronized String problem() {
     return outage == null ? null : "recording stopped since " + outage.since + " (" + outage.cause

@@ -195,7 +195,8 @@ final class Journal implements AutoCloseable {
 
   /**
    * Queues a record; the future completes with its position once it is on disk, or fails when
-   * it could not be written (disk full, closed journal). A failed record is not in the journal.
+   * it could not be written (disk full, closed journal), as do the records queued behind it at
+   * that moment. A failed record is not in the journal.
    */
   CompletableFuture<Long> append(byte[] payload) {
     if (payload.length > MAX_RECORD_BYTES) {
@@ -294,6 +295,13 @@ final class Journal implements AutoCloseable {
         // The next open cuts a torn tail anyway.
       }
       for (Pending pending : batch) {
+        pending.done().completeExceptionally(e);
+      }
+      // What queued behind the failed batch fails with it, unwritten: a record may depend on
+      // one before it (a delta on its whole version), and must never outlive it in the journal.
+      List<Pending> behind = new ArrayList<>();
+      queue.drainTo(behind);
+      for (Pending pending : behind) {
         pending.done().completeExceptionally(e);
       }
     }

@@ -291,15 +291,21 @@ public final class LuceneArchive implements Archive {
       byte[] delta = JournalRecords.delta(chain.whole(), body);
       if (delta.length <= body.length / 2) {
         byte[] payload = JournalRecords.encode(record, JournalRecords.DELTA, chain.id(), delta);
-        CompletableFuture<Long> written;
+        CompletableFuture<Long> written = null;
         synchronized (chains) {
-          written = journal.append(payload);
-          if (chains.get(uid) == chain) {
-            chains.put(uid, chain.next());
+          // A whole version that failed fails what queued behind it (see Journal#append); a
+          // delta appended after that would outlive it, so it starts a new chain instead.
+          if (!chain.written().isCompletedExceptionally()) {
+            written = journal.append(payload);
+            if (chains.get(uid) == chain) {
+              chains.put(uid, chain.next());
+            }
           }
         }
-        // Recorded only if the whole version it needs is too.
-        return written.thenCombine(chain.written(), (position, whole) -> null);
+        if (written != null) {
+          // Recorded only if the whole version it needs is too.
+          return written.thenCombine(chain.written(), (position, whole) -> null);
+        }
       }
     }
     String id = uid + "@" + record.time().toEpochMilli() + "." + System.nanoTime();

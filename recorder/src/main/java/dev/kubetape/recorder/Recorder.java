@@ -44,6 +44,7 @@ public final class Recorder implements Tap, AutoCloseable {
   private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(QUEUE);
   private final Map<String, NamespaceWatch> watches = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong watchGaps = new AtomicLong();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -92,6 +93,38 @@ public final class Recorder implements Tap, AutoCloseable {
     return writer.problem();
   }
 
+  /**
+   * What the recorder kept and what it lost, for the proxy's {@code /metrics}: a gap in the
+   * recording (a full disk, a recorder that fell behind, a watch that had to relist) shows here
+   * as well as in the log and in the archive.
+   */
+  @Override
+  public String metrics() {
+    StringBuilder text = new StringBuilder();
+    Instant stoppedSince = writer.stoppedSince();
+    metric(text, "kubetape_recorder_records_total", "counter", "Records written to the archive.",
+        writer.appended.get());
+    metric(text, "kubetape_recorder_records_lost_total", "counter",
+        "Records lost because the archive could not be written (a full disk, most likely).", writer.failed.get());
+    metric(text, "kubetape_recorder_stopped", "gauge",
+        "1 while recording is stopped because the archive cannot be written, else 0.", stoppedSince == null ? 0 : 1);
+    metric(text, "kubetape_recorder_stopped_since_seconds", "gauge",
+        "When recording stopped (Unix time), 0 while it works.", stoppedSince == null ? 0 : stoppedSince.getEpochSecond());
+    metric(text, "kubetape_recorder_gaps_total", "counter",
+        "Stretches of lost records that ended (each is a gap record in the archive).", writer.gaps.get());
+    metric(text, "kubetape_recorder_requests_dropped_total", "counter",
+        "Deploy requests not recorded because the recorder was behind.", dropped.get());
+    metric(text, "kubetape_recorder_watch_gaps_total", "counter",
+        "Watches that had to list again and may have missed changes meanwhile (410 Gone).", watchGaps.get());
+    return text.toString();
+  }
+
+  private static void metric(StringBuilder text, String name, String type, String help, long value) {
+    text.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+        .append(name).append(' ').append(value).append('\n');
+  }
+
   private void run() {
     Instant nextTick = clock.instant().plus(TICK);
     while (!closed || !work.isEmpty()) {
@@ -134,6 +167,7 @@ public final class Recorder implements Tap, AutoCloseable {
 
       @Override
       public void gap(WatchedKind kind, String ns, Instant from, Instant to, String why) {
+        watchGaps.incrementAndGet();
         submit(() -> tracker.gap(kind, ns, from, to, why));
       }
     }, clock));
