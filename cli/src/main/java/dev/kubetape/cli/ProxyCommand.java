@@ -4,6 +4,7 @@ import dev.kubetape.proxy.ProxyConfig;
 import dev.kubetape.proxy.ProxyServer;
 import dev.kubetape.recorder.Recorder;
 import dev.kubetape.recorder.RecorderConfig;
+import dev.kubetape.recorder.Retention;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,15 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Where recordings go (default: ~/.kubetape/archive).")
   Path archive;
 
+  @Option(names = "--retain-age", paramLabel = "DURATION",
+      description = "Remove recorded records older than this, such as 90d or 720h (default: keep them all).")
+  String retainAge;
+
+  @Option(names = "--retain-size", paramLabel = "SIZE",
+      description = "Keep the archive folder under this size, removing the oldest records first, such as"
+          + " 20GiB (default: no limit; at least 64MiB).")
+  String retainSize;
+
   @Option(names = "--no-record", description = "Only forward; record nothing (no archive, no watches of its own).")
   boolean noRecord;
 
@@ -74,8 +84,11 @@ final class ProxyCommand implements Callable<Integer> {
     if (webAddress != null) {
       config = config.withMetrics(webAddress.host(), webAddress.port());
     }
+    Retention retention = new Retention(retainAge == null ? null : Durations.parse(retainAge, "--retain-age"),
+        retainSize == null ? null : Sizes.parse(retainSize, "--retain-size"));
     Recorder recorder = noRecord ? null : Recorder.start(RecorderConfig.of(
-        archive != null ? archive : home.resolve("archive"), config.upstreamKubeconfig(), context));
+        archive != null ? archive : home.resolve("archive"), config.upstreamKubeconfig(), context)
+        .withRetention(retention));
     ProxyServer proxy;
     try {
       proxy = ProxyServer.start(recorder == null ? config : config.withTap(recorder));

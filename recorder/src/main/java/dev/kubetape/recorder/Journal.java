@@ -55,6 +55,7 @@ final class Journal implements AutoCloseable {
   /** One record as read back: where it is and what it holds. */
   record Entry(long position, byte[] payload) {}
 
+  /** A record to write, or (payload null) a barrier that completes when those before it have. */
   private record Pending(byte[] payload, CompletableFuture<Long> done) {}
 
   private final Path folder;
@@ -212,6 +213,21 @@ final class Journal implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Completes once every record appended before this call is on disk or has failed, with the
+   * position then reached; writes nothing. Retention waits on it for the records already handed
+   * to the journal, so that it sees every delta an object's whole version is still needed by.
+   */
+  CompletableFuture<Long> barrier() {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("the journal is closed"));
+      return done;
+    }
+    queue.add(new Pending(null, done));
+    return done;
+  }
+
   /** The position after the last record known to be on disk. */
   long durablePosition() {
     return durable;
@@ -254,6 +270,10 @@ final class Journal implements AutoCloseable {
     long start = end;
     try {
       for (Pending pending : batch) {
+        if (pending.payload() == null) {
+          positions.add(end);
+          continue;
+        }
         int length = pending.payload().length;
         if (end - segmentStart + HEADER_BYTES + length > segmentBytes && end > segmentStart) {
           flush();
@@ -333,6 +353,11 @@ final class Journal implements AutoCloseable {
     return read(folder, segments, from, durable, consumer);
   }
 
+  /** As {@link #read(long, java.util.function.Consumer)}, stopping at {@code limit}. */
+  long read(long from, long limit, java.util.function.Consumer<Entry> consumer) {
+    return read(folder, segments, from, Math.min(limit, durable), consumer);
+  }
+
   private static long read(Path folder, NavigableMap<Long, Path> segments, long from, long limit,
       java.util.function.Consumer<Entry> consumer) {
     long at = from;
@@ -380,6 +405,15 @@ final class Journal implements AutoCloseable {
   /** Segment files with their start positions, oldest first. */
   NavigableMap<Long, Path> segments() {
     return new ConcurrentSkipListMap<>(segments);
+  }
+
+  /** Bytes of the segment being written: what the journal takes once the index is committed. */
+  long currentSegmentBytes() {
+    try {
+      return Files.size(segments.lastEntry().getValue());
+    } catch (IOException e) {
+      return 0; // rolled meanwhile
+    }
   }
 
   /** Deletes whole segments that end at or before {@code position} (never the current one). */

@@ -5,14 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
@@ -80,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * The embedded archive: a {@link Journal} for durability and a Lucene index of it for search.
  * Records are acknowledged once the journal has them on disk; an indexer thread tails the
  * journal and commits the index at least every second, with the journal position it has
- * reached in the commit's user data ({@code journal.position}, beside {@code archive.format}).
+ * reached in the commit's user data ({@code journal.position}, beside {@code archive.format}
+ * and, once retention has removed records, {@code retention.cutoff}).
  * At open the index replays the journal from there, so a crash loses nothing that was
  * acknowledged.
  *
@@ -91,7 +96,17 @@ import org.slf4j.LoggerFactory;
  * against it, computed on the appending thread (see {@link JournalRecords} for the layout). A
  * version that differs from the whole one by more than half its size starts a new chain.
  * Reading a version back takes its own record and its chain's whole version, whatever its
- * place in the chain.
+ * place in the chain. A chain's id is {@code UID@MILLIS.NANOS}: the object's uid, the whole
+ * version's time, a tie-breaker.
+ *
+ * <p>Retention ({@link Retention}, enforced by {@link IndexRetention}) removes the oldest
+ * records from the index, by their own time: those older than the maximum age, and as many
+ * more as bring the folder back under its maximum size. Everything before one time, the cutoff,
+ * goes; the cutoff is committed as {@code retention.cutoff} and searches, also of read-only
+ * views, never return a record older than it. The exception: a chain's whole version older than
+ * the cutoff stays, hidden, while newer deltas of the chain, or the chain still being extended,
+ * need it; so every version still returned reads back whole. The journal is not trimmed by
+ * retention: once a commit covers its segments they go anyway, except the one being written.
  *
  * <p>Index fields (the same names map onto OpenSearch unchanged). Each document stores one
  * field, {@code record}: the journal record itself; every other field is indexed only.
@@ -125,6 +140,8 @@ public final class LuceneArchive implements Archive {
   private static final Logger logger = LoggerFactory.getLogger(LuceneArchive.class);
   private static final String POSITION_KEY = "journal.position";
   private static final String FORMAT_KEY = "archive.format";
+  /** Epoch ms before which retention has removed the records (see {@link IndexRetention}). */
+  private static final String CUTOFF_KEY = "retention.cutoff";
   /** The index layout above; archives written in another cannot be read by this code. */
   private static final String FORMAT = "2";
   private static final List<String> FACETS = List.of("kind", "namespace", "status", "reason", "user");
@@ -160,6 +177,8 @@ public final class LuceneArchive implements Archive {
   private long indexed;
   /** The position the previous commit reached: journal segments before it may go. */
   private long previousCommit;
+  /** Removes what the retention does not keep; its cutoff is committed with the index. */
+  private final IndexRetention retention;
   /** Facet ordinals of the searcher in use: costly to build, so built once per searcher. */
   private volatile View view;
 
@@ -192,9 +211,16 @@ public final class LuceneArchive implements Archive {
     }
   }
 
-  private LuceneArchive(Path folder, Duration syncInterval, int fullVersionEvery) throws IOException {
+  private LuceneArchive(Path folder, Duration syncInterval, int fullVersionEvery,
+      Retention retention, Clock clock, long segmentBytes) throws IOException {
+    long minBytes = Retention.MIN_BYTES / Journal.DEFAULT_SEGMENT_BYTES * segmentBytes;
+    if (retention.maxBytes() != null && retention.maxBytes() < minBytes) {
+      throw new IllegalArgumentException("the archive's size limit, "
+          + Retention.bytes(retention.maxBytes()) + ", is below the " + Retention.bytes(minBytes)
+          + " its journal alone may take; allow at least " + Retention.bytes(minBytes));
+    }
     this.fullVersionEvery = fullVersionEvery;
-    journal = Journal.open(folder.resolve("journal"), syncInterval);
+    journal = Journal.open(folder.resolve("journal"), syncInterval, segmentBytes);
     directory = FSDirectory.open(folder.resolve("index"));
     writer = new IndexWriter(directory, new IndexWriterConfig(new StandardAnalyzer())
         // LZ4, not DEFLATE, for the stored records: deltas keep the index at about 2 % of the
@@ -208,6 +234,10 @@ public final class LuceneArchive implements Archive {
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
     checkFormat(writer.getLiveCommitData(), writer.getDocStats().maxDoc, folder);
     indexed = committedPosition(writer.getLiveCommitData());
+    searchers = new SearcherManager(writer, null);
+    this.retention = new IndexRetention(retention, clock, folder,
+        journal::currentSegmentBytes, writer, searchers, fullVersionEvery,
+        committedCutoff(writer.getLiveCommitData()));
     int threads = Math.min(INDEXING_THREADS, Runtime.getRuntime().availableProcessors());
     helpers = threads < 2 ? null : Executors.newFixedThreadPool(threads - 1, r -> Thread.ofPlatform()
         .name("archive-indexer-helper").daemon(true).unstarted(r));
@@ -217,21 +247,45 @@ public final class LuceneArchive implements Archive {
       logger.info("replayed the journal into the index from position {} to {}", replayed, indexed);
     }
     commit();
-    searchers = new SearcherManager(writer, null);
     indexer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
         .name("archive-indexer").daemon(true).unstarted(r));
     indexer.scheduleWithFixedDelay(this::tail, 100, 100, TimeUnit.MILLISECONDS);
     indexer.scheduleWithFixedDelay(this::commitQuietly, 1, 1, TimeUnit.SECONDS);
+    if (!retention.keepsForever()) {
+      indexer.scheduleWithFixedDelay(this::retainQuietly, 0, 1, TimeUnit.MINUTES);
+    }
   }
 
-  /** Opens (or creates) the archive in {@code folder} for writing; one writer at a time. */
+  /** Opens (or creates) the archive in {@code folder} for writing, keeping every record. */
   public static LuceneArchive open(Path folder) throws IOException {
-    return new LuceneArchive(folder, Duration.ofMillis(50), FULL_VERSION_EVERY);
+    return open(folder, Retention.FOREVER);
+  }
+
+  /**
+   * Opens (or creates) the archive in {@code folder} for writing; one writer at a time. What
+   * {@code retention} does not keep is removed at open and then every minute.
+   *
+   * @throws IllegalArgumentException when the size limit is below {@link Retention#MIN_BYTES}
+   */
+  public static LuceneArchive open(Path folder, Retention retention) throws IOException {
+    return new LuceneArchive(folder, Duration.ofMillis(50), FULL_VERSION_EVERY, retention,
+        Clock.systemUTC(), Journal.DEFAULT_SEGMENT_BYTES);
   }
 
   /** For measurements: {@code fullVersionEvery} 1 stores every version whole. */
   static LuceneArchive open(Path folder, int fullVersionEvery) throws IOException {
-    return new LuceneArchive(folder, Duration.ofMillis(50), fullVersionEvery);
+    return new LuceneArchive(folder, Duration.ofMillis(50), fullVersionEvery, Retention.FOREVER,
+        Clock.systemUTC(), Journal.DEFAULT_SEGMENT_BYTES);
+  }
+
+  /**
+   * For tests: retention by {@code clock}, journal segments of {@code segmentBytes} (the least
+   * size limit scales with them).
+   */
+  static LuceneArchive open(Path folder, Retention retention, Clock clock, long segmentBytes)
+      throws IOException {
+    return new LuceneArchive(folder, Duration.ofMillis(50), FULL_VERSION_EVERY, retention, clock,
+        segmentBytes);
   }
 
   private static FacetsConfig facetsConfig() {
@@ -258,6 +312,11 @@ public final class LuceneArchive implements Archive {
   private static long committedPosition(Iterable<Map.Entry<String, String>> commitData) {
     String position = commitValue(commitData, POSITION_KEY);
     return position == null ? 0 : Long.parseLong(position);
+  }
+
+  private static long committedCutoff(Iterable<Map.Entry<String, String>> commitData) {
+    String cutoff = commitValue(commitData, CUTOFF_KEY);
+    return cutoff == null ? IndexRetention.NONE : Long.parseLong(cutoff);
   }
 
   private static void checkFormat(Iterable<Map.Entry<String, String>> commitData, int documents,
@@ -293,13 +352,13 @@ public final class LuceneArchive implements Archive {
         byte[] payload = JournalRecords.encode(record, JournalRecords.DELTA, chain.id(), delta);
         CompletableFuture<Long> written = null;
         synchronized (chains) {
-          // A whole version that failed fails what queued behind it (see Journal#append); a
-          // delta appended after that would outlive it, so it starts a new chain instead.
-          if (!chain.written().isCompletedExceptionally()) {
+          // Only against a chain still tracked, whose whole version has not failed: a failed
+          // one fails what queued behind it (see Journal#append), and a delta appended after
+          // that would outlive it; retention keeps the whole versions of tracked chains, and
+          // of those journaled deltas need. Else this version starts a new chain.
+          if (chains.get(uid) == chain && !chain.written().isCompletedExceptionally()) {
             written = journal.append(payload);
-            if (chains.get(uid) == chain) {
-              chains.put(uid, chain.next());
-            }
+            chains.put(uid, chain.next());
           }
         }
         if (written != null) {
@@ -361,8 +420,13 @@ public final class LuceneArchive implements Archive {
    * order of documents is then not quite the journal's; nothing depends on it.
    */
   private void indexAvailable() {
+    indexUpTo(Long.MAX_VALUE);
+  }
+
+  /** As {@link #indexAvailable()}, stopping at the journal position {@code limit}. */
+  private void indexUpTo(long limit) {
     List<Journal.Entry> chunk = new ArrayList<>(INDEXING_CHUNK);
-    long end = journal.read(indexed, entry -> {
+    long end = journal.read(indexed, limit, entry -> {
       chunk.add(entry);
       if (chunk.size() == INDEXING_CHUNK) {
         indexChunk(chunk);
@@ -403,6 +467,65 @@ public final class LuceneArchive implements Archive {
     indexed = last.position() + Journal.HEADER_BYTES + last.payload().length;
   }
 
+  private void retainQuietly() {
+    try {
+      retain();
+    } catch (IOException | RuntimeException e) {
+      logger.warn("applying the archive's retention failed; will retry in a minute", e);
+    }
+  }
+
+  /**
+   * A retention pass, on the indexer thread. The chains still extended are taken, and a barrier
+   * queued in the journal, in one step under the lock that appends journal under: the index is
+   * then brought exactly up to the barrier. Every delta is then either indexed, where retention
+   * sees which whole version it needs, or was appended later, against a chain still extended.
+   */
+  private void retain() throws IOException {
+    Set<String> extending = new HashSet<>();
+    CompletableFuture<Long> barrier;
+    synchronized (chains) {
+      chains.values().forEach(chain -> extending.add(chain.id()));
+      barrier = journal.barrier();
+    }
+    long reached;
+    try {
+      reached = barrier.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      logger.warn("the journal could not write ({}); retention waits for its next pass",
+          e.getCause() == null ? "nothing written for 30 s" : e.getCause().getMessage());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    indexUpTo(reached);
+    retention.enforce(extending, () -> {
+      commit();
+      searchers.maybeRefreshBlocking();
+    });
+    commit();
+  }
+
+  /** Runs a retention pass now and waits for it (tests; the archive runs one a minute). */
+  void enforceRetention() {
+    try {
+      indexer.submit(() -> {
+        retain();
+        return null;
+      }).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the retention pass failed", e.getCause());
+    }
+  }
+
+  /** Bytes of the archive folder that a size limit counts: the journal and the index. */
+  long folderBytes() {
+    return retention.folderBytes();
+  }
+
   private void commitQuietly() {
     try {
       commit();
@@ -417,8 +540,12 @@ public final class LuceneArchive implements Archive {
    * (one commit of slack for readers that opened the index just before).
    */
   private void commit() throws IOException {
-    writer.setLiveCommitData(Map.of(POSITION_KEY, Long.toString(indexed), FORMAT_KEY, FORMAT)
-        .entrySet());
+    Map<String, String> data = new HashMap<>(Map.of(POSITION_KEY, Long.toString(indexed),
+        FORMAT_KEY, FORMAT));
+    if (retention.cutoff() != IndexRetention.NONE) {
+      data.put(CUTOFF_KEY, Long.toString(retention.cutoff()));
+    }
+    writer.setLiveCommitData(data.entrySet());
     writer.commit();
     journal.deleteSegmentsBefore(previousCommit);
     previousCommit = indexed;
@@ -524,7 +651,7 @@ public final class LuceneArchive implements Archive {
     try {
       View current = acquire();
       try {
-        return search(current, query);
+        return search(current, query, retention.cutoff());
       } finally {
         searchers.release(current.searcher());
       }
@@ -539,7 +666,7 @@ public final class LuceneArchive implements Archive {
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        return rollout(searcher, rolloutId);
+        return rollout(searcher, rolloutId, retention.cutoff());
       } finally {
         searchers.release(searcher);
       }
@@ -548,16 +675,22 @@ public final class LuceneArchive implements Archive {
     }
   }
 
-  private static List<ArchiveRecord> rollout(IndexSearcher searcher, String rolloutId)
-      throws IOException {
-    TermQuery query = new TermQuery(new Term("rolloutId", rolloutId));
+  private static List<ArchiveRecord> rollout(IndexSearcher searcher, String rolloutId,
+      long cutoff) throws IOException {
+    org.apache.lucene.search.Query query = new TermQuery(new Term("rolloutId", rolloutId));
+    if (cutoff != IndexRetention.NONE) {
+      query = new BooleanQuery.Builder().add(query, BooleanClause.Occur.MUST)
+          .add(LongPoint.newRangeQuery("time", cutoff, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
+          .build();
+    }
     // As many as there are, not as many as the index holds: the top-hits queue is that big.
     TopFieldDocs top = searcher.search(query, Math.max(1, searcher.count(query)),
         new Sort(new SortField("time", SortField.Type.LONG)));
     return records(searcher.getIndexReader(), top.scoreDocs);
   }
 
-  private static Hits search(View view, Query query) throws IOException {
+  /** Hides what is older than the retention's cutoff: whole versions kept for newer ones. */
+  private static Hits search(View view, Query query, long cutoff) throws IOException {
     IndexSearcher searcher = view.searcher();
     BooleanQuery.Builder builder = new BooleanQuery.Builder();
     String text = query.text() == null ? "" : query.text().trim();
@@ -574,8 +707,9 @@ public final class LuceneArchive implements Archive {
             + e.getMessage().lines().findFirst().orElse(""), e);
       }
     }
-    if (query.from() != null || query.to() != null) {
-      long from = query.from() == null ? Long.MIN_VALUE : query.from().toEpochMilli();
+    if (query.from() != null || query.to() != null || cutoff != IndexRetention.NONE) {
+      long from = Math.max(cutoff,
+          query.from() == null ? Long.MIN_VALUE : query.from().toEpochMilli());
       long to = query.to() == null ? Long.MAX_VALUE : query.to().toEpochMilli();
       builder.add(LongPoint.newRangeQuery("time", from, to), BooleanClause.Occur.FILTER);
     }
@@ -693,7 +827,7 @@ public final class LuceneArchive implements Archive {
     return null;
   }
 
-  private static byte[] storedRecord(StoredFields stored, int doc) throws IOException {
+  static byte[] storedRecord(StoredFields stored, int doc) throws IOException {
     byte[][] found = new byte[1][];
     stored.document(doc, new StoredFieldVisitor() {
       @Override
@@ -731,10 +865,12 @@ public final class LuceneArchive implements Archive {
     private final IndexReader reader;
     private final Directory committed;
     private final View view;
+    private final long cutoff;
 
     ReadOnlyArchive(Path folder) throws IOException {
       Path indexFolder = folder.resolve("index");
       long position = 0;
+      long cutoff = IndexRetention.NONE;
       IndexReader onDisk = null;
       Directory disk = null;
       if (Files.isDirectory(indexFolder) && DirectoryReader.indexExists(FSDirectory.open(indexFolder))) {
@@ -743,6 +879,7 @@ public final class LuceneArchive implements Archive {
         Map<String, String> userData = reader.getIndexCommit().getUserData();
         checkFormat(userData.entrySet(), reader.maxDoc(), folder);
         position = committedPosition(userData.entrySet());
+        cutoff = committedCutoff(userData.entrySet());
         onDisk = reader;
       }
       Directory memory = new ByteBuffersDirectory();
@@ -761,6 +898,7 @@ public final class LuceneArchive implements Archive {
       this.reader = onDisk == null ? inMemory : new MultiReader(onDisk, inMemory);
       this.committed = disk;
       this.view = View.of(new IndexSearcher(reader));
+      this.cutoff = cutoff;
     }
 
     @Override
@@ -772,7 +910,7 @@ public final class LuceneArchive implements Archive {
     @Override
     public Hits search(Query query) {
       try {
-        return LuceneArchive.search(view, query);
+        return LuceneArchive.search(view, query, cutoff);
       } catch (IOException e) {
         throw new UncheckedIOException("could not search the archive", e);
       }
@@ -781,7 +919,7 @@ public final class LuceneArchive implements Archive {
     @Override
     public List<ArchiveRecord> rollout(String rolloutId) {
       try {
-        return LuceneArchive.rollout(view.searcher(), rolloutId);
+        return LuceneArchive.rollout(view.searcher(), rolloutId, cutoff);
       } catch (IOException e) {
         throw new UncheckedIOException("could not read the archive", e);
       }

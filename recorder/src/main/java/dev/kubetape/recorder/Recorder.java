@@ -50,7 +50,7 @@ public final class Recorder implements Tap, AutoCloseable {
 
   private Recorder(RecorderConfig config) throws IOException {
     Files.createDirectories(config.archive());
-    archive = LuceneArchive.open(config.archive());
+    archive = LuceneArchive.open(config.archive(), config.retention());
     try {
       writer = new ArchiveWriter(archive, clock, Duration.ofMinutes(1));
       api = KubeApi.connect(config.upstreamKubeconfig(), config.context());

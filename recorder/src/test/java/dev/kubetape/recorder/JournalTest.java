@@ -109,6 +109,28 @@ class JournalTest {
   }
 
   @Test
+  @DisplayName("a barrier completes once the records appended before it are on disk, at the position after them, and writes nothing")
+  void barrier() throws Exception {
+    try (Journal journal = Journal.open(folder, Duration.ofMillis(20))) {
+      List<CompletableFuture<Long>> before = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        before.add(journal.append(("record " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      long reached = journal.barrier().get();
+      for (CompletableFuture<Long> record : before) {
+        assertTrue(record.isDone() && !record.isCompletedExceptionally());
+      }
+      assertEquals(before.get(49).get() + Journal.HEADER_BYTES + "record 49".length(), reached);
+      long next = journal.append("after".getBytes(StandardCharsets.UTF_8)).get();
+      assertEquals(reached, next, "the barrier took no room in the journal");
+      assertEquals(51, readAll(journal).size());
+      List<String> upToBarrier = new ArrayList<>();
+      journal.read(0, reached, entry -> upToBarrier.add(new String(entry.payload(), StandardCharsets.UTF_8)));
+      assertEquals(50, upToBarrier.size());
+    }
+  }
+
+  @Test
   @DisplayName("records appended together share one fsync and all complete")
   void groupCommit() throws IOException {
     try (Journal journal = Journal.open(folder, Duration.ofMillis(50))) {
