@@ -53,6 +53,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.index.StoredFields;
@@ -83,11 +84,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded archive: a {@link Journal} for durability and a Lucene index of it for search.
  * Records are acknowledged once the journal has them on disk; an indexer thread tails the
- * journal and commits the index at least every second, with the journal position it has
- * reached in the commit's user data ({@code journal.position}, beside {@code archive.format}
- * and, once retention has removed records, {@code retention.cutoff}).
- * At open the index replays the journal from there, so a crash loses nothing that was
- * acknowledged.
+ * journal, and a committer thread commits the index every second, with the journal position
+ * the index had reached when the commit began in the commit's user data
+ * ({@code journal.position}, beside {@code archive.format} and, once retention has removed
+ * records, {@code retention.cutoff}). At open the index replays the journal from there, so a
+ * crash loses nothing that was acknowledged. Indexing goes on while a commit writes (a commit
+ * mostly waits for the disk), so a commit may also hold some records past its position: the
+ * replay skips those, found by their {@code position}.
  *
  * <p>Folder layout: {@code journal/} (see {@link Journal}) and {@code index/} (Lucene).
  *
@@ -131,6 +134,8 @@ import org.slf4j.LoggerFactory;
  * revision    StringField                               attribute "revision"
  * attr.NAME   StringField                               every other attribute
  * chain       StringField, whole versions only          finds the version a delta applies to
+ * position    LongPoint                                 the record's journal position: what a
+ *                                                       replay at open may skip
  * </pre>
  * A facet is a sorted-set doc value (Lucene's {@code $facets} field) without drill-down terms:
  * the keyword fields above hold the same values for filtering. A query with no field names
@@ -173,10 +178,17 @@ public final class LuceneArchive implements Archive {
   /** Threads that index beside the indexer thread, or null on a single processor. */
   private final ExecutorService helpers;
   private final int fullVersionEvery;
-  /** The journal position the index has reached; owned by the indexer thread. */
-  private long indexed;
-  /** The position the previous commit reached: journal segments before it may go. */
+  /**
+   * The journal position before which every record is in the index; written by the indexer
+   * thread, read by the committer.
+   */
+  private volatile long indexed;
+  /** Records past {@link #indexed} that the last commit already holds: the replay skips them. */
+  private Set<Long> committedAhead = Set.of();
+  /** The position the previous commit reached: journal segments before it may go; guarded by {@link #commitLock}. */
   private long previousCommit;
+  private final Object commitLock = new Object();
+  private final ScheduledExecutorService committer;
   /** Removes what the retention does not keep; its cutoff is committed with the index. */
   private final IndexRetention retention;
   /** Facet ordinals of the searcher in use: costly to build, so built once per searcher. */
@@ -242,7 +254,9 @@ public final class LuceneArchive implements Archive {
     helpers = threads < 2 ? null : Executors.newFixedThreadPool(threads - 1, r -> Thread.ofPlatform()
         .name("archive-indexer-helper").daemon(true).unstarted(r));
     long replayed = indexed;
+    committedAhead = indexedFrom(indexed);
     indexAvailable();
+    committedAhead = Set.of();
     if (indexed > replayed) {
       logger.info("replayed the journal into the index from position {} to {}", replayed, indexed);
     }
@@ -250,7 +264,9 @@ public final class LuceneArchive implements Archive {
     indexer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
         .name("archive-indexer").daemon(true).unstarted(r));
     indexer.scheduleWithFixedDelay(this::tail, 100, 100, TimeUnit.MILLISECONDS);
-    indexer.scheduleWithFixedDelay(this::commitQuietly, 1, 1, TimeUnit.SECONDS);
+    committer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+        .name("archive-committer").daemon(true).unstarted(r));
+    committer.scheduleWithFixedDelay(this::commitQuietly, 1, 1, TimeUnit.SECONDS);
     if (!retention.keepsForever()) {
       indexer.scheduleWithFixedDelay(this::retainQuietly, 0, 1, TimeUnit.MINUTES);
     }
@@ -540,18 +556,58 @@ public final class LuceneArchive implements Archive {
    * (one commit of slack for readers that opened the index just before).
    */
   private void commit() throws IOException {
-    Map<String, String> data = new HashMap<>(Map.of(POSITION_KEY, Long.toString(indexed),
-        FORMAT_KEY, FORMAT));
-    if (retention.cutoff() != IndexRetention.NONE) {
-      data.put(CUTOFF_KEY, Long.toString(retention.cutoff()));
+    synchronized (commitLock) {
+      long position = indexed;
+      Map<String, String> data = new HashMap<>(Map.of(POSITION_KEY, Long.toString(position),
+          FORMAT_KEY, FORMAT));
+      if (retention.cutoff() != IndexRetention.NONE) {
+        data.put(CUTOFF_KEY, Long.toString(retention.cutoff()));
+      }
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+      journal.deleteSegmentsBefore(previousCommit);
+      previousCommit = position;
     }
-    writer.setLiveCommitData(data.entrySet());
-    writer.commit();
-    journal.deleteSegmentsBefore(previousCommit);
-    previousCommit = indexed;
+  }
+
+  /** The positions of the records at or past {@code from} that the index holds. */
+  private Set<Long> indexedFrom(long from) throws IOException {
+    Set<Long> positions = new HashSet<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      for (LeafReaderContext leaf : reader.leaves()) {
+        PointValues points = leaf.reader().getPointValues("position");
+        if (points == null) {
+          continue;
+        }
+        points.intersect(new PointValues.IntersectVisitor() {
+          @Override
+          public void visit(int doc) {
+            throw new IllegalStateException("every cell is visited value by value");
+          }
+
+          @Override
+          public void visit(int doc, byte[] value) {
+            long position = LongPoint.decodeDimension(value, 0);
+            if (position >= from) {
+              positions.add(position);
+            }
+          }
+
+          @Override
+          public PointValues.Relation compare(byte[] min, byte[] max) {
+            return LongPoint.decodeDimension(max, 0) < from ? PointValues.Relation.CELL_OUTSIDE_QUERY
+                : PointValues.Relation.CELL_CROSSES_QUERY;
+          }
+        });
+      }
+    }
+    return positions;
   }
 
   private void index(Journal.Entry entry) {
+    if (committedAhead.contains(entry.position())) {
+      return;
+    }
     try {
       writer.addDocument(facets.build(indexDocument(entry)));
     } catch (IOException e) {
@@ -571,6 +627,7 @@ public final class LuceneArchive implements Archive {
       doc.add(new StringField("chain", decoded.chain(), Field.Store.NO));
     }
     doc.add(new StoredField("record", entry.payload()));
+    doc.add(new LongPoint("position", entry.position()));
     return doc;
   }
 
@@ -940,8 +997,10 @@ public final class LuceneArchive implements Archive {
 
   @Override
   public void close() {
+    committer.shutdown();
     indexer.shutdown();
     try {
+      committer.awaitTermination(10, TimeUnit.SECONDS);
       indexer.awaitTermination(10, TimeUnit.SECONDS);
       journal.close();
       indexAvailable();

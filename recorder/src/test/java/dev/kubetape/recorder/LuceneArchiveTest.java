@@ -162,4 +162,27 @@ class LuceneArchiveTest {
       assertEquals(written, reader.rollout("shop/web#1"));
     }
   }
+
+  @Test
+  @DisplayName("records a commit holds past its journal position (indexing went on while it wrote) are not indexed twice at open")
+  void replaySkipsWhatTheCommitHolds() throws Exception {
+    List<ArchiveRecord> written = versions("uid-a", 60);
+    try (LuceneArchive archive = LuceneArchive.open(folder)) {
+      appendAll(archive, written);
+    }
+    // As if the last commit had begun before any of them was indexed, and still held them all.
+    try (var directory = org.apache.lucene.store.FSDirectory.open(folder.resolve("index"));
+        var writer = new org.apache.lucene.index.IndexWriter(directory,
+            new org.apache.lucene.index.IndexWriterConfig().setOpenMode(org.apache.lucene.index.IndexWriterConfig.OpenMode.APPEND))) {
+      Map<String, String> data = new java.util.HashMap<>();
+      writer.getLiveCommitData().forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+      data.put("journal.position", "0");
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+    }
+    try (LuceneArchive reopened = LuceneArchive.open(folder)) {
+      assertEquals(written, reopened.rollout("shop/web#1"));
+      assertEquals(written.size(), reopened.search(new Archive.Query("*", null, null, 1)).total());
+    }
+  }
 }
