@@ -264,6 +264,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       abort();
       return;
     }
+    if (backend == null && !local && !responseStarted) {
+      // The body can come before the upstream channel is ready (FlowControlHandler counts reads:
+      // the one made during the last response and the one after it let head and body through
+      // together). It goes up once the head has: sendRequest reads again, held messages first.
+      hold(content);
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     countRequestBytes(content.content());
     if (local) {

@@ -507,6 +507,63 @@ public abstract class KubectlSuite {
     assertEquals("typed line\n", kIn("typed line\n", "exec", "-i", "shell", "--", "cat").ok().stdout());
   }
 
+  // port-forward, attach and cp (an exec of tar) are not here: the sandbox's kubelet serves
+  // none of them (PodStreams), so they could only fail against it.
+
+  /**
+   * {@code script} from util-linux, which gives kubectl a pseudo-terminal: without one, kubectl
+   * refuses {@code -t} ("input is not a terminal") and a TTY session is never asked for.
+   */
+  private Tool terminal() {
+    Path script = Path.of("/usr/bin/script");
+    if (!Files.isExecutable(script)) {
+      String reason = "no /usr/bin/script (util-linux) to give kubectl a terminal";
+      System.err.println("[kubetape] skipping a TTY test: " + reason);
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    return new Tool(script, kubeconfig(), upstream().folder());
+  }
+
+  @Test
+  @DisplayName("exec -t runs the command with a TTY, and exec -it carries typed input to it and its output back")
+  void execWithTty() throws IOException {
+    needContainerRuntime();
+    Tool terminal = terminal();
+    runningPod();
+    String exec = "exec '" + kubectl.binary() + "' -n " + ns + " exec";
+    Tool.Result tty = terminal.run("-qec", exec + " -t shell -- echo hi", "/dev/null");
+    assertEquals(0, tty.exitCode(), tty::describe);
+    // The terminal's line discipline may turn the newline into CR LF; the text is what counts.
+    assertEquals("hi\n", tty.stdout().replace("\r", ""), tty::describe);
+    // Local echo is off before kubectl starts, so what comes back was echoed by the container.
+    try (Tool.Background session = terminal.background("-qc",
+        "stty -echo; " + exec + " -it shell -- cat", "/dev/null")) {
+      session.stdin().write("typed line\n".getBytes(StandardCharsets.UTF_8));
+      session.stdin().flush();
+      session.awaitStdout("typed line", Duration.ofSeconds(20));
+      assertEquals(1, session.stdout().split("typed line", -1).length - 1, session::stdout);
+      assertTrue(session.isAlive(), "the session stays open while stdin is open\n" + session.stderr());
+    }
+  }
+
+  @Test
+  @DisplayName("logs -f prints what the container writes after following began, and ends when the container stops")
+  void logsFollow() {
+    needContainerRuntime();
+    runningPod();
+    try (Tool.Background follow = kubectl.background("logs", "-f", "shell", "-n", ns)) {
+      follow.awaitStdout("Started WebApplication", Duration.ofSeconds(20));
+      assertTrue(follow.isAlive(), "logs -f keeps following a running container\n" + follow.stderr());
+      assertFalse(follow.stdout().contains("Commencing graceful shutdown"), follow::stdout);
+      // Deleting the pod stops the container: its shutdown lines are written now, then it exits.
+      k("delete", "pod", "shell", "--wait=false").ok();
+      follow.awaitStdout("Graceful shutdown complete", Duration.ofSeconds(30));
+      assertEquals(0, follow.waitFor(Duration.ofSeconds(30)), follow::stderr);
+      assertTrue(follow.stdout().indexOf("Started WebApplication")
+          < follow.stdout().indexOf("Commencing graceful shutdown"), follow::stdout);
+    }
+  }
+
   @Test
   @DisplayName("logs answers for a running container and names the choices when none is given")
   void logs() {
