@@ -1,5 +1,8 @@
 package dev.kubetape.proxy;
 
+import static dev.kubetape.testkit.KubectlSuite.POD;
+import static dev.kubetape.testkit.KubectlSuite.configMap;
+import static dev.kubetape.testkit.KubectlSuite.deployment;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kubetape.testkit.KubeTools;
@@ -346,63 +349,5 @@ class DirectVsProxyKubectlIT {
       route.k("delete", "pod", "shell", "--wait=false").ok();
       return new Tool.Result(List.of("logs -f"), follow.waitFor(STREAM_WAIT), follow.stdout(), follow.stderr());
     }
-  }
-
-  // ---- objects -----------------------------------------------------------------------------------
-
-  private static final String POD = """
-      apiVersion: v1
-      kind: Pod
-      metadata:
-        name: shell
-      spec:
-        containers:
-        - name: web
-          image: registry.example/shop/web:1.4.1
-          env:
-          - name: GREETING
-            value: hello
-          volumeMounts:
-          - name: settings
-            mountPath: /etc/settings
-        volumes:
-        - name: settings
-          configMap:
-            name: settings
-      """;
-
-  private static String configMap(String name, String... data) {
-    StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "
-        + name + "\n  labels:\n    app: " + name + "\ndata:\n");
-    for (int i = 0; i + 1 < data.length; i += 2) {
-      yaml.append("  ").append(data[i]).append(": \"").append(data[i + 1]).append("\"\n");
-    }
-    return yaml.toString();
-  }
-
-  private static String deployment(String name, String image, int replicas) {
-    return """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: %1$s
-          labels:
-            app: %1$s
-        spec:
-          replicas: %3$d
-          selector:
-            matchLabels:
-              app: %1$s
-          template:
-            metadata:
-              labels:
-                app: %1$s
-            spec:
-              containers:
-              - name: web
-                image: %2$s
-                ports:
-                - containerPort: 8080
-        """.formatted(name, image, replicas);
   }
 }

@@ -112,7 +112,8 @@ public abstract class KubectlSuite {
     }
   }
 
-  protected static String configMap(String name, String... data) {
+  /** A ConfigMap labelled {@code app: NAME} with the given keys and values, as YAML. */
+  public static String configMap(String name, String... data) {
     StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "
         + name + "\n  labels:\n    app: " + name + "\ndata:\n");
     for (int i = 0; i + 1 < data.length; i += 2) {
@@ -121,7 +122,8 @@ public abstract class KubectlSuite {
     return yaml.toString();
   }
 
-  protected static String deployment(String name, String image, int replicas) {
+  /** A one-container Deployment labelled and selected by {@code app: NAME}, as YAML. */
+  public static String deployment(String name, String image, int replicas) {
     return """
         apiVersion: apps/v1
         kind: Deployment
@@ -446,7 +448,8 @@ public abstract class KubectlSuite {
 
   // ---- pods: logs and exec ------------------------------------------------------------------
 
-  protected static final String POD = """
+  /** A pod with an env variable and a mounted ConfigMap {@code settings}: what exec and logs use. */
+  public static final String POD = """
       apiVersion: v1
       kind: Pod
       metadata:
