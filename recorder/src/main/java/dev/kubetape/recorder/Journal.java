@@ -204,13 +204,7 @@ final class Journal implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "a journal record is limited to " + MAX_RECORD_BYTES + " bytes, not " + payload.length));
     }
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    if (closed) {
-      done.completeExceptionally(new IllegalStateException("the journal is closed"));
-      return done;
-    }
-    queue.add(new Pending(payload, done));
-    return done;
+    return enqueue(payload);
   }
 
   /**
@@ -219,12 +213,17 @@ final class Journal implements AutoCloseable {
    * to the journal, so that it sees every delta an object's whole version is still needed by.
    */
   CompletableFuture<Long> barrier() {
+    return enqueue(null);
+  }
+
+  /** Queues a record, or with a null payload a barrier, for the writer thread. */
+  private CompletableFuture<Long> enqueue(byte[] payload) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new IllegalStateException("the journal is closed"));
       return done;
     }
-    queue.add(new Pending(null, done));
+    queue.add(new Pending(payload, done));
     return done;
   }
 
