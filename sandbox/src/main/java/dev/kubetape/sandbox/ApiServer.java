@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Context;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,7 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -51,7 +59,9 @@ final class ApiServer {
   private final Tables tables;
   private final PodStreams podStreams;
   private final String gitVersion;
-  private HttpServer server;
+  /** The watches of each event loop, by its thread. */
+  private final Map<Thread, WatchDispatcher> dispatchers = new ConcurrentHashMap<>();
+  private String deployment;
 
   ApiServer(Vertx vertx, SandboxConfig config, Certificates.Pem pem, String token,
       Registry registry, Discovery discovery, OpenApi openApi, Tables tables,
@@ -68,11 +78,10 @@ final class ApiServer {
     this.gitVersion = gitVersion;
   }
 
-  /** Starts listening; returns the bound port. */
-  int listen() throws Exception {
+  /** Starts listening with one server on each of {@code eventLoops} event loops; returns the bound port. */
+  int listen(int eventLoops) throws Exception {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
-        .setPort(config.port())
         .setSsl(true)
         .setUseAlpn(true)
         .setKeyCertOptions(new PemKeyCertOptions()
@@ -84,13 +93,51 @@ final class ApiServer {
         .setMaxWebSocketFrameSize(1024 * 1024)
         .setMaxHeaderSize(1024 * 1024)
         .setIdleTimeout(0);
-    server = vertx.createHttpServer(options).requestHandler(this::handle);
-    return server.listen().toCompletionStage().toCompletableFuture().get().actualPort();
+    // Vert.x serves every connection of a server on the one event loop it was started from. A
+    // server per event loop, all on the same port (Vert.x deals the connections out among them),
+    // spreads TLS and the watches over every core. A negative port is Vert.x's random port shared
+    // by every server that asks for the same negative number.
+    int port = config.port() == 0 ? -1 : config.port();
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    deployment = vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
+            .connectionHandler(ApiServer::tuneHttp2)
+            .requestHandler(this::handle).listen(port).onSuccess(servers::add),
+        new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture().get();
+    return servers.getFirst().actualPort();
+  }
+
+  /**
+   * Two adjustments to each HTTP/2 connection's Netty channel, which Vert.x's API does not reach
+   * (with a Vert.x whose connections are not these classes, neither is made):
+   *
+   * <p>Vert.x 5.0 keeps each HTTP/2 stream's writability by flipping a flag on every change the
+   * flow controller reports, and the reports can come twice when a write makes the whole
+   * channel unwritable (an answer over the channel's 64 KiB high-water mark) while other streams
+   * write: a stream can then believe it may not write, and its answer never leaves (a LIST hung
+   * whenever a larger answer shared its connection, as client-go shares one among a process's
+   * requests). A high-water mark of 64 MiB keeps the channel writable; the clients' HTTP/2
+   * windows and {@link WatchStream#MAX_UNSENT_BYTES} still bound what waits in it.
+   *
+   * <p>Vert.x flushes after every write made outside a read: one change written to the 40
+   * watches of a connection became 40 TLS records and 40 system calls. Flushes are held back
+   * until the event loop finishes its task (the dispatch of a batch of changes), so they go out
+   * together.
+   */
+  private static void tuneHttp2(HttpConnection connection) {
+    if (connection instanceof io.vertx.core.http.impl.HttpServerConnection internal) {
+      ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+      if (pipeline.get(Http2ConnectionHandler.class) != null) {
+        internal.channelHandlerContext().channel().config()
+            .setWriteBufferWaterMark(new WriteBufferWaterMark(32 << 20, 64 << 20));
+        pipeline.addLast(new FlushConsolidationHandler(
+            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+      }
+    }
   }
 
   void close() throws Exception {
-    if (server != null) {
-      server.close().toCompletionStage().toCompletableFuture().get();
+    if (deployment != null) {
+      vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get();
     }
   }
 
@@ -683,47 +730,36 @@ final class ApiServer {
     response.setStatusCode(200);
     response.putHeader("Content-Type", JSON);
     response.setChunked(true);
-    Context context = vertx.getOrCreateContext();
     boolean asStored = storage == type && (shape == Shape.OBJECT || shape == Shape.YAML);
-    WatchStream stream = new WatchStream(context, response, storage, info.namespace(), filter, encoder, asStored);
+    WatchStream stream = new WatchStream(response, storage, type, info.namespace(), filter, encoder, asStored);
     String resourceVersion = request.getParam("resourceVersion");
     boolean initialEvents = isTrue(request.getParam("sendInitialEvents"));
     boolean bookmarks = isTrue(request.getParam("allowWatchBookmarks"));
-    ObjectStore store = registry.store();
-    ObjectStore.Registration registration;
+    // Requests run on their connection's event loop; so do the watches it carries.
+    WatchDispatcher dispatcher = dispatchers.computeIfAbsent(Thread.currentThread(),
+        loop -> new WatchDispatcher(vertx.getOrCreateContext(), registry.store()));
     if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0") || initialEvents) {
-      registration = store.watchWithState(storage, info.namespace(), object -> {
-        if (filter.test(object)) {
-          stream.send("ADDED", object);
-        }
-      }, stream::onChange);
-      if (initialEvents && bookmarks) {
-        ObjectNode end = bookmark(type, store.revision());
-        ((ObjectNode) end.get("metadata")).putObject("annotations").put("k8s.io/initial-events-end", "true");
-        stream.send("BOOKMARK", end);
-      }
+      dispatcher.watchWithState(stream, initialEvents && bookmarks);
     } else {
       long from = parseLong(resourceVersion, "resourceVersion");
       try {
-        registration = store.watchFrom(storage, from, stream::onChange);
+        dispatcher.watchFrom(stream, from);
       } catch (ObjectStore.ExpiredException e) {
         // The real server answers 200 and sends the expiry as the stream's only event.
         ApiException gone = new ApiException(410, "Expired", e.getMessage(), null);
-        ObjectNode status = gone.status();
         response.writeHead();
-        stream.send("ERROR", status);
-        context.runOnContext(v -> stream.close());
+        stream.send("ERROR", gone.status());
+        stream.close();
         return;
       }
     }
-    stream.registration(registration);
     response.writeHead();
     long timeoutSeconds = request.getParam("timeoutSeconds") != null
         ? parseLong(request.getParam("timeoutSeconds"), "timeoutSeconds")
         : 1800 + ThreadLocalRandom.current().nextLong(1800);
     long timer = vertx.setTimer(Math.max(1, timeoutSeconds) * 1000, t -> stream.close());
     long bookmarkTimer = bookmarks
-        ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, t -> stream.send("BOOKMARK", bookmark(type, store.revision())))
+        ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, t -> dispatcher.bookmark(stream))
         : -1;
     Runnable cleanup = () -> {
       vertx.cancelTimer(timer);
@@ -742,14 +778,6 @@ final class ApiServer {
   private static boolean isBookmark(ObjectNode object) {
     JsonNode metadata = object.get("metadata");
     return metadata != null && metadata.size() <= 2 && !metadata.has("name");
-  }
-
-  private static ObjectNode bookmark(ResourceType type, long revision) {
-    ObjectNode object = Json.object();
-    object.put("kind", type.kind());
-    object.put("apiVersion", type.groupVersion());
-    object.putObject("metadata").put("resourceVersion", Long.toString(revision));
-    return object;
   }
 
   // ---- request bodies ------------------------------------------------------------------------

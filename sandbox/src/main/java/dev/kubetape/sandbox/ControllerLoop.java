@@ -1,9 +1,10 @@
 package dev.kubetape.sandbox;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +17,13 @@ import org.slf4j.LoggerFactory;
 final class ControllerLoop implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ControllerLoop.class);
 
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+  // After close, a controller still running hands in work that no one will do: it is dropped
+  // (without the discard policy, every such hand-in logged a RejectedExecutionException).
+  private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(1, r -> {
     Thread thread = new Thread(r, "sandbox-controllers");
     thread.setDaemon(true);
     return thread;
-  });
+  }, new ThreadPoolExecutor.DiscardPolicy());
   private final double timeScale;
 
   ControllerLoop(double timeScale) {

@@ -27,33 +27,14 @@ final class ObjectStore {
 
   /**
    * A change as a watch sees it; {@code previous} is null for ADDED. Listeners get it with
-   * {@code json}, the object's JSON written once for all the watches that send it as stored
-   * (kube-apiserver's watch cache shares one serialization among its watchers the same way);
-   * the history keeps it without, so that it does not hold 100,000 serializations.
+   * {@code events}, its watch event lines written once for all the watches that send the object
+   * as stored (kube-apiserver's watch cache shares one serialization among its watchers the same
+   * way); the history keeps it without, so that it does not hold 100,000 serializations.
    */
   record Change(String type, ResourceType resource, ObjectNode object, ObjectNode previous,
-      long revision, SharedJson json) {
+      long revision, WatchEventLines events) {
     Change(String type, ResourceType resource, ObjectNode object, ObjectNode previous, long revision) {
       this(type, resource, object, previous, revision, null);
-    }
-  }
-
-  /** An object's JSON, written on first use, from any thread (at worst twice, never wrong). */
-  static final class SharedJson {
-    private final ObjectNode object;
-    private volatile byte[] bytes;
-
-    SharedJson(ObjectNode object) {
-      this.object = object;
-    }
-
-    byte[] bytes() {
-      byte[] json = bytes;
-      if (json == null) {
-        json = Json.bytes(object);
-        bytes = json;
-      }
-      return json;
     }
   }
 
@@ -64,6 +45,11 @@ final class ObjectStore {
   interface Registration extends AutoCloseable {
     @Override
     void close();
+  }
+
+  /** Work done under the store's lock; it may fail as a watch that asked for too old a revision does. */
+  interface Exclusive<E extends Exception> {
+    void run() throws E;
   }
 
   /** A watch asked to resume from a revision the history no longer holds. */
@@ -201,32 +187,43 @@ final class ObjectStore {
   /** {@link #watchFrom(long, Consumer)}, for the changes of one resource only (every one when null). */
   synchronized Registration watchFrom(ResourceType type, long fromRevision, Consumer<Change> listener)
       throws ExpiredException {
-    if (fromRevision < compacted) {
-      throw new ExpiredException(fromRevision, compacted + 1);
-    }
-    for (Change change : history) {
-      if (change.revision() > fromRevision && (type == null || change.resource() == type)) {
-        listener.accept(change);
-      }
-    }
+    changesAfter(type, fromRevision).forEach(listener);
     return type == null ? listen(listener) : watch(type, listener);
   }
 
-  private Registration watch(ResourceType type, Consumer<Change> listener) {
-    List<Consumer<Change>> ofType = watches.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>());
-    ofType.add(listener);
-    return () -> ofType.remove(listener);
+  /** The changes after {@code fromRevision} still in the history, of one resource (every one when null). */
+  synchronized List<Change> changesAfter(ResourceType type, long fromRevision) throws ExpiredException {
+    if (fromRevision < compacted) {
+      throw new ExpiredException(fromRevision, compacted + 1);
+    }
+    List<Change> changes = new ArrayList<>();
+    // The history is in revision order: walk back from the newest to the first one wanted.
+    var newestFirst = history.descendingIterator();
+    while (newestFirst.hasNext()) {
+      Change change = newestFirst.next();
+      if (change.revision() <= fromRevision) {
+        break;
+      }
+      if (type == null || change.resource() == type) {
+        changes.add(change);
+      }
+    }
+    return changes.reversed();
   }
 
   /**
-   * Hands every current object of a type (in a namespace, when given) to {@code initial}, then
-   * keeps {@code listener} informed of changes after that state: a watch without a
-   * resourceVersion, which starts with synthetic ADDED events.
+   * Runs {@code action} while no change can be published: what it reads (history, lists) and
+   * what it registers or queues line up exactly with the changes before and after it.
    */
-  synchronized Registration watchWithState(ResourceType type, String namespace,
-      Consumer<ObjectNode> initial, Consumer<Change> listener) {
-    list(type, namespace).items().forEach(initial);
-    return watch(type, listener);
+  synchronized <E extends Exception> void exclusively(Exclusive<E> action) throws E {
+    action.run();
+  }
+
+  /** Informs {@code listener} of every change of one resource from now on. */
+  synchronized Registration watch(ResourceType type, Consumer<Change> listener) {
+    List<Consumer<Change>> ofType = watches.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>());
+    ofType.add(listener);
+    return () -> ofType.remove(listener);
   }
 
   private void publish(Change change) {
@@ -235,7 +232,7 @@ final class ObjectStore {
       compacted = history.removeFirst().revision();
     }
     Change shared = new Change(change.type(), change.resource(), change.object(), change.previous(),
-        change.revision(), new SharedJson(change.object()));
+        change.revision(), new WatchEventLines(change.object()));
     for (Consumer<Change> listener : listeners) {
       listener.accept(shared);
     }

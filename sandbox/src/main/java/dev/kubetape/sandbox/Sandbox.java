@@ -46,8 +46,10 @@ public final class Sandbox implements AutoCloseable {
     // core API's schemas are prepared side by side.
     CompletableFuture<Certificates.Pem> certificates =
         CompletableFuture.supplyAsync(() -> Certificates.generate(config.host()));
-    CompletableFuture<Vertx> eventLoops =
-        CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)));
+    // An event loop per core, each with its own share of the connections (see ApiServer.listen).
+    int eventLoopCount = Math.max(2, Runtime.getRuntime().availableProcessors());
+    CompletableFuture<Vertx> eventLoops = CompletableFuture.supplyAsync(
+        () -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoopCount)));
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -85,7 +87,7 @@ public final class Sandbox implements AutoCloseable {
         new Tables(openApi), new PodStreams(registry, runtime), KUBERNETES_VERSION);
     int port;
     try {
-      port = server.listen();
+      port = server.listen(eventLoopCount);
     } catch (Exception e) {
       loop.close();
       vertx.close();

@@ -1,131 +1,171 @@
 package dev.kubetape.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One open watch: store changes, filtered by namespace, name and selectors, written to the
+ * One open watch: a resource's changes, filtered by namespace, name and selectors, written to the
  * client as a chunked stream of {@code {"type":..., "object":...}} lines, as kube-apiserver
- * streams them.
+ * streams them. Lives on its connection's event loop: its {@link WatchDispatcher} hands it the
+ * store's changes there, in revision order, and every method runs there.
  *
- * <p>Changes arrive on the store's thread, under its lock; they are handed to the connection's
- * event loop, which owns the response. A client that cannot keep up is disconnected, like the
- * real watch cache does with an unresponsive watcher; it will relist.
+ * <p>A client that does not read what it is sent is cut off once more than
+ * {@link #MAX_UNSENT_BYTES} wait to go out, as kube-apiserver's watch cache terminates a watcher
+ * whose buffer stays full: the stream ends normally after what was already queued, and the
+ * client, like an informer, watches again from the last resourceVersion it saw.
  */
 final class WatchStream {
-  /** Queued events beyond which the client is considered unresponsive. */
-  private static final int MAX_PENDING = 10_000;
+  private static final Logger logger = LoggerFactory.getLogger(WatchStream.class);
 
-  private final Context context;
+  /**
+   * Bytes written to the response that have not reached the socket yet, beyond which the client is
+   * considered unresponsive. The real server holds a watcher's 10 to 1,000 queued events plus what
+   * the client's HTTP/2 window admits (client-go: 4 MiB per stream) before it gives up.
+   */
+  static final long MAX_UNSENT_BYTES = 8L << 20;
+
   private final HttpServerResponse response;
-  private final ResourceType type;
+  /** The resource whose changes the watch follows (events.k8s.io Events: the core Events). */
+  private final ResourceType storage;
+  /** The resource as the client asked for it, which its bookmarks name. */
+  private final ResourceType shown;
   private final String namespace;
   private final Predicate<ObjectNode> filter;
   private final Function<ObjectNode, ObjectNode> encoder;
   /** Whether events carry objects as stored: then they share one serialization per change. */
   private final boolean asStored;
-  /** Written on the store's thread under its lock, read on the event loop. */
-  private final java.util.concurrent.atomic.AtomicInteger pending =
-      new java.util.concurrent.atomic.AtomicInteger();
-  /** Owned by the event loop. */
+  private WatchDispatcher dispatcher;
+  private long unsent;
   private boolean closed;
-  private ObjectStore.Registration registration;
 
-  WatchStream(Context context, HttpServerResponse response, ResourceType type, String namespace,
+  WatchStream(HttpServerResponse response, ResourceType storage, ResourceType shown, String namespace,
       Predicate<ObjectNode> filter, Function<ObjectNode, ObjectNode> encoder, boolean asStored) {
-    this.context = context;
     this.response = response;
-    this.type = type;
+    this.storage = storage;
+    this.shown = shown;
     this.namespace = namespace;
     this.filter = filter;
     this.encoder = encoder;
     this.asStored = asStored;
   }
 
-  void registration(ObjectStore.Registration registration) {
-    this.registration = registration;
+  ResourceType storage() {
+    return storage;
   }
 
-  /** Called by the store for every change, in revision order. */
+  String namespace() {
+    return namespace;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  /** Joined to a dispatcher, which must hear when the watch ends. */
+  void dispatcher(WatchDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+  }
+
+  /** A change of the watched resource, in revision order. */
   void onChange(ObjectStore.Change change) {
-    if (change.resource() != type) {
+    if (closed) {
       return;
     }
-    if (namespace != null && type.namespaced()
+    if (namespace != null && storage.namespaced()
         && !namespace.equals(Json.text(change.object(), "metadata", "namespace"))) {
       return;
     }
     boolean now = filter.test(change.object());
     boolean before = change.previous() != null && filter.test(change.previous());
-    String eventType;
-    ObjectNode object = change.object();
-    switch (change.type()) {
-      case "ADDED" -> eventType = now ? "ADDED" : null;
-      case "MODIFIED" -> eventType = now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
-      case "DELETED" -> eventType = before ? "DELETED" : null;
-      default -> eventType = null;
-    }
-    if (eventType != null) {
-      send(eventType, object, asStored ? change.json() : null);
-    }
-  }
-
-  /** Queues one event; safe from any thread. */
-  void send(String eventType, ObjectNode object) {
-    send(eventType, object, null);
-  }
-
-  private void send(String eventType, ObjectNode object, ObjectStore.SharedJson json) {
-    if (pending.incrementAndGet() > MAX_PENDING) {
-      context.runOnContext(v -> close());
+    String eventType = switch (change.type()) {
+      case "ADDED" -> now ? "ADDED" : null;
+      case "MODIFIED" -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
+      case "DELETED" -> before ? "DELETED" : null;
+      default -> null;
+    };
+    if (eventType == null) {
       return;
     }
-    context.runOnContext(v -> {
-      pending.decrementAndGet();
-      if (closed) {
-        return;
-      }
-      if (json != null) {
-        // The same bytes as writing {"type":..., "object":...} whole, without writing the object again.
-        byte[] head = ("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = json.bytes();
-        response.write(Buffer.buffer(head.length + body.length + 2).appendBytes(head).appendBytes(body)
-            .appendByte((byte) '}').appendByte((byte) '\n'));
-        return;
-      }
-      ObjectNode event = Json.object();
-      event.put("type", eventType);
-      event.set("object", encoder.apply(object));
-      byte[] line = Json.bytes(event);
-      Buffer buffer = Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n');
-      response.write(buffer);
-    });
+    if (asStored && change.events() != null) {
+      write(change.events().line(eventType));
+    } else {
+      send(eventType, change.object());
+    }
   }
 
-  /** Ends the stream (timeout, shutdown, or a client that fell behind); event-loop only. */
+  /** An object that exists as the watch starts without a resourceVersion: a synthetic ADDED. */
+  void initial(ObjectNode object) {
+    if (!closed && filter.test(object)) {
+      send("ADDED", object);
+    }
+  }
+
+  /** Tells the client that it has seen every change up to {@code revision}. */
+  void bookmark(long revision, boolean initialEventsEnd) {
+    if (closed) {
+      return;
+    }
+    ObjectNode object = Json.object();
+    object.put("kind", shown.kind());
+    object.put("apiVersion", shown.groupVersion());
+    ObjectNode metadata = object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+    if (initialEventsEnd) {
+      metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
+    }
+    send("BOOKMARK", object);
+  }
+
+  /** Writes one event of this watch's own making. */
+  void send(String eventType, ObjectNode object) {
+    if (closed) {
+      return;
+    }
+    ObjectNode event = Json.object();
+    event.put("type", eventType);
+    event.set("object", encoder.apply(object));
+    byte[] line = Json.bytes(event);
+    write(Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n'));
+  }
+
+  private void write(Buffer line) {
+    int length = line.length();
+    unsent += length;
+    if (unsent > MAX_UNSENT_BYTES) {
+      logger.debug("watch of {} in {} cut off: {} bytes not sent", storage.qualifiedResource(),
+          namespace == null ? "all namespaces" : namespace, unsent - length);
+      close();
+      return;
+    }
+    response.write(line).onComplete(written -> unsent -= length);
+  }
+
+  /** Ends the stream (timeout, shutdown, or a client that fell behind). */
   void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (registration != null) {
-      registration.close();
+    if (dispatcher != null) {
+      dispatcher.end(this);
     }
     if (!response.ended() && !response.closed()) {
       response.end();
     }
   }
 
-  /** The client went away; event-loop only. */
+  /** The client went away. */
   void clientGone() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    if (registration != null) {
-      registration.close();
+    if (dispatcher != null) {
+      dispatcher.end(this);
     }
   }
 }
