@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The OpenAPI v3 documents of the Kubernetes release the sandbox impersonates, served at
  * {@code /openapi/v3} and used for the schema of every kind (validation, strategic merge,
  * server-side apply). They are packaged from the k8s.io/kubernetes module at build time (see
- * the module's pom) and served byte for byte: the sandbox serves the same group-versions as a
- * default kube-apiserver, so each document describes exactly what is served.
+ * the module's pom), with the enums a running server adds ({@link OpenApiEnums}), and served
+ * byte for byte: the sandbox serves the same group-versions as a default kube-apiserver, so
+ * each document describes exactly what is served.
  *
  * <p>Documents are read and parsed on first use: a sandbox that is only asked about pods never
  * parses the storage API's schemas, which keeps start-up short.

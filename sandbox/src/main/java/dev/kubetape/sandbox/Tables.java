@@ -164,7 +164,9 @@ final class Tables {
             + (group.isEmpty() ? version : group + "/" + version) + " does not describe "
             + schemaName + "." + field + ", which a table column takes its description from");
       }
-      return description;
+      // SwaggerDoc() lacks the list of enum values that a running server's OpenAPI adds.
+      int enumValues = description.indexOf(OpenApiEnums.VALUES_HEADING);
+      return enumValues < 0 ? description : description.substring(0, enumValues);
     }
 
     static Column column(String name, String description) {
