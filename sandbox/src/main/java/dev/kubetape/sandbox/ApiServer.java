@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ final class ApiServer {
   private final OpenApi openApi;
   private final Tables tables;
   private final PodStreams podStreams;
+  private final PortForward portForward;
   private final String gitVersion;
   /** The watches of each event loop, by its thread. */
   private final Map<Thread, WatchDispatcher> dispatchers = new ConcurrentHashMap<>();
@@ -75,6 +77,7 @@ final class ApiServer {
     this.openApi = openApi;
     this.tables = tables;
     this.podStreams = podStreams;
+    this.portForward = new PortForward(registry);
     this.gitVersion = gitVersion;
   }
 
@@ -89,7 +92,8 @@ final class ApiServer {
             .setKeyValue(Buffer.buffer(pem.serverKey())))
         .setMaxFormAttributeSize(-1)
         .setCompressionSupported(false)
-        .setWebSocketSubProtocols(PodStreams.EXEC_PROTOCOLS)
+        .setWebSocketSubProtocols(Stream.concat(PodStreams.EXEC_PROTOCOLS.stream(),
+            Stream.of(PortForward.WEBSOCKET_PROTOCOL)).toList())
         .setMaxWebSocketFrameSize(1024 * 1024)
         .setMaxHeaderSize(1024 * 1024)
         .setIdleTimeout(0);
@@ -618,6 +622,7 @@ final class ApiServer {
           (code, object) -> writeJson(request, code, object), this::writeOptions));
       case "log" -> podStreams.logs(request, info);
       case "exec", "attach" -> podStreams.exec(request, info, sub);
+      case "portforward" -> portForward.handle(request, info);
       case "finalize" -> readBody(request, body -> {
         Registry.Result result = registry.finalizeNamespace(decodeObject(request, body, type),
             writeOptions(request));

@@ -3,9 +3,16 @@ package dev.kubetape.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -458,6 +465,8 @@ public abstract class KubectlSuite {
         containers:
         - name: web
           image: registry.example/shop/web:1.4.1
+          ports:
+          - containerPort: 8080
           env:
           - name: GREETING
             value: hello
@@ -510,8 +519,47 @@ public abstract class KubectlSuite {
     assertEquals("typed line\n", kIn("typed line\n", "exec", "-i", "shell", "--", "cat").ok().stdout());
   }
 
-  // port-forward, attach and cp (an exec of tar) are not here: the sandbox's kubelet serves
-  // none of them (PodStreams), so they could only fail against it.
+  @Test
+  @DisplayName("port-forward reaches a port the container listens on, and kubectl reports one nothing listens on")
+  void portForward() throws Exception {
+    needContainerRuntime();
+    runningPod();
+    int local = freeLocalPort();
+    try (Tool.Background forward = kubectl.background("port-forward", "pod/shell", local + ":8080", "-n", ns)) {
+      forward.awaitStdout("Forwarding from 127.0.0.1:" + local + " -> 8080", Duration.ofSeconds(30));
+      HttpResponse<String> response = localGet(local, "/hello");
+      assertEquals(200, response.statusCode(), response::body);
+      assertContains("container web of pod shell", response.body());
+      assertEquals(200, localGet(local, "/again").statusCode(), "a second connection is forwarded too");
+      assertTrue(forward.isAlive(), forward::stderr);
+      assertContains("Handling connection for " + local, forward.stdout());
+    }
+    int refused = freeLocalPort();
+    try (Tool.Background forward = kubectl.background("port-forward", "pod/shell", refused + ":9090", "-n", ns)) {
+      forward.awaitStdout("Forwarding from 127.0.0.1:" + refused, Duration.ofSeconds(30));
+      assertThrows(IOException.class, () -> localGet(refused, "/"));
+      assertEquals(1, forward.waitFor(Duration.ofSeconds(30)), forward::stderr);
+      assertContains("an error occurred forwarding " + refused + " -> 9090", forward.stderr());
+      assertContains("dial tcp4 127.0.0.1:9090: connect: connection refused", forward.stderr());
+      assertContains("error: lost connection to pod", forward.stderr());
+    }
+  }
+
+  private static int freeLocalPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static HttpResponse<String> localGet(int port, String path) throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  // attach and cp (an exec of tar) are not here: the sandbox's kubelet serves neither
+  // (PodStreams), so they could only fail against it.
 
   /**
    * {@code script} from util-linux, which gives kubectl a pseudo-terminal: without one, kubectl
