@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -62,7 +60,7 @@ final class OpenApi {
     ObjectNode entries = index.putObject("paths");
     for (String path : paths) {
       entries.putObject(path).put("serverRelativeURL",
-          "/openapi/v3/" + path + "?hash=" + document(path).hash());
+          "/openapi/v3/" + path + "?hash=" + hash(path));
     }
     return index;
   }
@@ -73,14 +71,33 @@ final class OpenApi {
       return null;
     }
     return documents.computeIfAbsent(path, p -> {
-      byte[] body = read(p);
-      try {
-        byte[] digest = MessageDigest.getInstance("SHA-512").digest(body);
-        return new Document(body, HexFormat.of().withUpperCase().formatHex(digest));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-512 is part of every JDK", e);
-      }
+      byte[] body = read(fileName(p));
+      String hash = Hashes.BY_FILE.getProperty(fileName(p));
+      return new Document(body, hash != null ? hash : OpenApiDocuments.hash(body));
     });
+  }
+
+  /** The hash the index names a document by: written at build time, else computed now. */
+  private String hash(String path) {
+    String hash = Hashes.BY_FILE.getProperty(fileName(path));
+    return hash != null ? hash : document(path).hash();
+  }
+
+  /** Read on first use (see OpenApiDocuments); empty where the build step did not run. */
+  private static final class Hashes {
+    static final Properties BY_FILE = load();
+
+    private static Properties load() {
+      Properties hashes = new Properties();
+      try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE_FOLDER + OpenApiDocuments.HASHES)) {
+        if (in != null) {
+          hashes.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read the OpenAPI documents' hashes", e);
+      }
+      return hashes;
+    }
   }
 
   /** The schema of a kind, e.g. ("apps", "v1", "Deployment"), or null when not served. */
@@ -123,8 +140,12 @@ final class OpenApi {
     });
   }
 
-  private static byte[] read(String path) {
-    String file = RESOURCE_FOLDER + path.replace("/", "__") + "_openapi.json";
+  private static String fileName(String path) {
+    return path.replace("/", "__") + "_openapi.json";
+  }
+
+  private static byte[] read(String fileName) {
+    String file = RESOURCE_FOLDER + fileName;
     try (InputStream in = OpenApi.class.getResourceAsStream(file)) {
       if (in == null) {
         throw new IllegalStateException("the sandbox jar lacks " + file

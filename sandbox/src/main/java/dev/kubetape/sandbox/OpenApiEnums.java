@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The enum values a running kube-apiserver puts in its OpenAPI documents. The documents published
@@ -23,7 +20,7 @@ import java.util.stream.Stream;
  * ({@code "enum"}) and a description that ends with "Possible enum values: ..."; {@code kubectl
  * explain} prints both. They are read from the same module's generated Go definitions
  * ({@code zz_generated.openapi.go}, reduced to the lines that matter) and added to the documents
- * at build time (see the pom), so the sandbox serves the finished documents as they are.
+ * at build time ({@link OpenApiDocuments}), so the sandbox serves finished documents.
  */
 final class OpenApiEnums {
   /** What an enum field's description ends with: the values and what each means. */
@@ -49,24 +46,8 @@ final class OpenApiEnums {
     this.bySchema = bySchema;
   }
 
-  /**
-   * The build step (see the pom): adds the enums read from {@code args[0]}, the reduced Go
-   * definitions, to every OpenAPI document in the folder {@code args[1]}, in place.
-   */
-  public static void main(String[] args) throws IOException {
-    OpenApiEnums enums = parse(Files.readAllLines(Path.of(args[0])));
-    if (enums.bySchema.isEmpty()) {
-      throw new IllegalStateException("no enum found in " + args[0] + "; has the Go file's layout changed?");
-    }
-    try (Stream<Path> documents = Files.list(Path.of(args[1]))) {
-      for (Path document : documents.filter(p -> p.toString().endsWith(".json")).toList()) {
-        byte[] published = Files.readAllBytes(document);
-        byte[] withEnums = enums.addTo(published);
-        if (withEnums != published) {
-          Files.write(document, withEnums);
-        }
-      }
-    }
+  boolean isEmpty() {
+    return bySchema.isEmpty();
   }
 
   /** Reads the reduced Go definitions: every property with an enum, by its schema's OpenAPI name. */
