@@ -10,9 +10,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -56,6 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   // Every field below is owned by the client channel's event loop. The backend channel of an
   // exchange runs on the same loop, so BackendHandler calls in on that thread too.
   private ChannelHandlerContext ctx;
+  /** HTTP/1.1's time-outs between requests, until a tunnel removes them; null on HTTP/2. */
+  private RequestHeadTimeout headTimeout;
   /** The exchange in progress, or null between requests. */
   private ExchangeState exchange;
   /** What goes upstream for the exchange, kept to resend it on a fresh connection. */
@@ -93,6 +96,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    headTimeout = ctx.pipeline().get(RequestHeadTimeout.class);
     if (ctx.channel().isActive()) {
       read();
     }
@@ -158,7 +162,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void startExchange(HttpRequest request) {
     proxy.metrics().requests.increment();
     proxy.metrics().exchangesInFlight.incrementAndGet();
-    RequestHeadTimeout headTimeout = ctx.pipeline().get(RequestHeadTimeout.class);
     if (headTimeout != null) {
       headTimeout.headReceived();
     }
@@ -195,7 +198,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       swallowLast = true;
     }
     ExchangeState started = exchange;
-    proxy.pool().acquire(ctx.channel().eventLoop(), credentials, upgrade)
+    boolean shortRequest = bodyless && !exchange.route.longRunning();
+    proxy.pool().acquire(ctx.channel().eventLoop(), credentials, upgrade, shortRequest)
         .addListener((Future<Channel> connected) -> connected(started, connected));
   }
 
@@ -225,21 +229,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void sendRequest(ExchangeState started) {
-    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, upstreamRequest.method(), upstreamRequest.uri(),
-        upstreamRequest.headers().copy());
     ChannelFuture written;
     boolean whole;
-    if (pendingLast != null) {
-      backend.write(head);
+    if (bodyless) {
+      // Head and end in one message: over HTTP/2 a single HEADERS frame that ends the stream.
+      // The headers are shared, not copied: a resend (see upstreamClosed) writes them again
+      // unchanged, as neither codec keeps or changes what it is given but for HTTP/2's
+      // x-http2-scheme, and a request sent on a stream is never resent.
+      pendingLast = null;
+      written = backend.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, upstreamRequest.method(),
+          upstreamRequest.uri(), Unpooled.EMPTY_BUFFER, upstreamRequest.headers(), EmptyHttpHeaders.INSTANCE));
+      whole = true;
+    } else if (pendingLast != null) {
+      backend.write(upstreamRequest);
       written = backend.writeAndFlush(pendingLast);
       pendingLast = null;
       whole = true;
-    } else if (bodyless) {
-      backend.write(head);
-      written = backend.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-      whole = true;
     } else {
-      written = backend.writeAndFlush(head);
+      written = backend.writeAndFlush(upstreamRequest);
       whole = false;
     }
     written.addListener(done -> {
@@ -563,9 +570,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     proxy.metrics().tunnelsOpen.incrementAndGet();
     lastWrite = ctx.write(HopByHop.clientResponse(response, true, false, false));
     ChannelPipeline pipeline = ctx.pipeline();
-    if (pipeline.get(RequestHeadTimeout.class) != null) {
-      pipeline.remove(RequestHeadTimeout.class);
+    if (headTimeout != null && pipeline.context(headTimeout) != null) {
+      pipeline.remove(headTimeout);
     }
+    headTimeout = null;
     if (pipeline.get(HttpServerCodec.class) != null) {
       pipeline.remove(HttpServerCodec.class);
     }
@@ -606,7 +614,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!http2) {
-      RequestHeadTimeout headTimeout = ctx.pipeline().get(RequestHeadTimeout.class);
       if (headTimeout != null) {
         headTimeout.awaitingNextRequest();
       }

@@ -1,6 +1,6 @@
 package dev.kubetape.proxy;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,10 +10,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.HashSet;
-import java.util.Locale;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The only rewriting the proxy does (RFC 9110, section 7.6.1): the connection-specific headers
@@ -23,8 +24,17 @@ import java.util.Set;
  * {@code Impersonate-*} headers included, passes untouched.
  */
 final class HopByHop {
-  private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "te", "trailer",
-      "transfer-encoding", "upgrade");
+  private static final List<AsciiString> ALWAYS = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+      HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+  private static final AsciiString PROXY = AsciiString.cached("proxy-");
+  private static final AsciiString HTTP2_EXTENSION = AsciiString.cached("x-http2-");
+  /**
+   * For the copies: the names come from messages Netty's decoders have validated, or are ours,
+   * so checking each again per message is waste; values are still checked (credentials among
+   * them).
+   */
+  private static final DefaultHttpHeadersFactory COPIES = DefaultHttpHeadersFactory.headersFactory()
+      .withNameValidation(false);
 
   private HopByHop() {}
 
@@ -42,15 +52,17 @@ final class HopByHop {
    */
   static HttpRequest upstreamRequest(HttpRequest request, Upstream upstream, String authorization,
       boolean fromHttp2, boolean upgrade) {
-    HttpHeaders headers = new DefaultHttpHeaders();
-    Set<String> dropped = connectionTokens(request.headers());
-    for (Map.Entry<String, String> header : request.headers()) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (dropped.contains(name) || name.equals("authorization") || name.equals("host")
-          || name.startsWith("proxy-") || fromHttp2 && name.startsWith("x-http2-")) {
+    HttpHeaders headers = COPIES.newHeaders();
+    List<String> listed = connectionTokens(request.headers());
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> header = it.next();
+      CharSequence name = header.getKey();
+      if (hopByHop(name, listed) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.AUTHORIZATION)
+          || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST) || startsWith(name, PROXY)
+          || fromHttp2 && startsWith(name, HTTP2_EXTENSION)) {
         continue;
       }
-      headers.add(header.getKey(), header.getValue());
+      headers.add(name, header.getValue());
     }
     headers.set(HttpHeaderNames.HOST, upstream.authority());
     if (authorization != null) {
@@ -75,15 +87,16 @@ final class HopByHop {
    * @param close whether the client connection closes after this response
    */
   static HttpResponse clientResponse(HttpResponse response, boolean toHttp1, boolean hasBody, boolean close) {
-    HttpHeaders headers = new DefaultHttpHeaders();
-    Set<String> dropped = connectionTokens(response.headers());
-    for (Map.Entry<String, String> header : response.headers()) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
+    HttpHeaders headers = COPIES.newHeaders();
+    List<String> listed = connectionTokens(response.headers());
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = response.headers().iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> header = it.next();
+      CharSequence name = header.getKey();
       // x-http2-*: what Netty makes of an HTTP/2 upstream's pseudo-headers.
-      if (dropped.contains(name) || name.startsWith("proxy-") || name.startsWith("x-http2-")) {
+      if (hopByHop(name, listed) || startsWith(name, PROXY) || startsWith(name, HTTP2_EXTENSION)) {
         continue;
       }
-      headers.add(header.getKey(), header.getValue());
+      headers.add(name, header.getValue());
     }
     String upgrade = response.headers().get(HttpHeaderNames.UPGRADE);
     if (response.status().code() == 101) {
@@ -102,17 +115,45 @@ final class HopByHop {
     return new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
   }
 
-  /** The fixed hop-by-hop names and those the Connection header lists. */
-  private static Set<String> connectionTokens(HttpHeaders headers) {
-    Set<String> names = new HashSet<>(ALWAYS);
-    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : value.split(",")) {
-        String name = token.strip().toLowerCase(Locale.ROOT);
+  /** The names the Connection header lists, as written (most messages have none: no list is made). */
+  private static List<String> connectionTokens(HttpHeaders headers) {
+    List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+    if (values.isEmpty()) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>(2);
+    for (String value : values) {
+      for (int from = 0; from <= value.length(); ) {
+        int comma = value.indexOf(',', from);
+        if (comma < 0) {
+          comma = value.length();
+        }
+        String name = value.substring(from, comma).strip();
         if (!name.isEmpty()) {
           names.add(name);
         }
+        from = comma + 1;
       }
     }
     return names;
+  }
+
+  /** One of the fixed hop-by-hop names, or one the Connection header lists; any case. */
+  private static boolean hopByHop(CharSequence name, List<String> listed) {
+    for (AsciiString always : ALWAYS) {
+      if (AsciiString.contentEqualsIgnoreCase(name, always)) {
+        return true;
+      }
+    }
+    for (String token : listed) {
+      if (AsciiString.contentEqualsIgnoreCase(name, token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(CharSequence name, AsciiString prefix) {
+    return AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length());
   }
 }

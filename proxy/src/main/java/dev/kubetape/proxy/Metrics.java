@@ -24,6 +24,7 @@ final class Metrics {
   /** Upstream connections (HTTP/1.1) and streams (HTTP/2) an exchange holds. */
   final AtomicLong upstreamInUse = new AtomicLong();
   final LongAdder upstreamConnects = new LongAdder();
+  final LongAdder upstreamStreamsOpened = new LongAdder();
   final LongAdder credentialRefreshes = new LongAdder();
   final LongAdder tapDelivered = new LongAdder();
   final LongAdder tapDropped = new LongAdder();
@@ -62,6 +63,8 @@ final class Metrics {
         upstreamInUse.get());
     counter(text, "kubetape_proxy_upstream_connects_total", "Connections opened to the API server.",
         upstreamConnects.sum());
+    counter(text, "kubetape_proxy_upstream_streams_total", "HTTP/2 streams opened to the API server.",
+        upstreamStreamsOpened.sum());
     counter(text, "kubetape_proxy_credential_refreshes_total", "Upstream credential refreshes.",
         credentialRefreshes.sum());
     counter(text, "kubetape_proxy_tap_delivered_total", "Exchanges handed to the tap.", tapDelivered.sum());

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * kubectl ──TLS (kubetape's CA, token)──▶ FrontendHandler ──▶ BackendHandler ──TLS (kubeconfig's credentials)──▶ API server
- *                 HTTP/2 or HTTP/1.1         │  one per stream        HTTP/1.1 pool, per event loop
+ *                 HTTP/2 or HTTP/1.1         │  one per stream        per event loop: HTTP/1.1 keep-alive for
+ *                                            │                        short requests, HTTP/2 streams for the rest
  *                                            └──▶ TapDispatcher ──▶ Tap (its own thread, bounded, never waited on)
  * </pre>
  *

@@ -21,7 +21,16 @@ final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {
   private final ErrorLog errors;
   // Owned by the channel's event loop.
   private ChannelHandlerContext ctx;
+  /**
+   * At most one timer per connection, left running across requests: arming and disarming only
+   * move {@link #deadlineNanos}, and a timer that fires early arms itself for what is left.
+   * Scheduling and cancelling a task twice a request cost more than the check.
+   */
   private ScheduledFuture<?> timer;
+  private long timerAtNanos;
+  private boolean armed;
+  private long deadlineNanos;
+  private boolean deadlineForHead;
   private boolean awaitingHead = true;
   private boolean headStarted;
 
@@ -39,28 +48,33 @@ final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
+    stop();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (awaitingHead && !headStarted && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+    boolean firstBytes = awaitingHead && !headStarted && msg instanceof ByteBuf bytes && bytes.isReadable();
+    if (firstBytes) {
       headStarted = true;
-      arm(headTimeout, true);
     }
     ctx.fireChannelRead(msg);
+    // Most heads come whole in one read and were handed on just now (headReceived ran): the
+    // head time-out is armed only for one still incomplete.
+    if (firstBytes && awaitingHead && !ctx.isRemoved()) {
+      arm(headTimeout, true);
+    }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancel();
+    stop();
     ctx.fireChannelInactive();
   }
 
   /** A request head was decoded: no time limit until the exchange is over. */
   void headReceived() {
     awaitingHead = false;
-    cancel();
+    armed = false;
   }
 
   /** The exchange is over; the connection waits for the next request. */
@@ -71,17 +85,43 @@ final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {
   }
 
   private void arm(Duration after, boolean head) {
-    cancel();
-    timer = ctx.executor().schedule(() -> {
-      if (head) {
-        errors.report("client_header_timeout", "closed a client connection that sent no complete request head within "
-            + headTimeout.toSeconds() + "s (" + ctx.channel().remoteAddress() + ")");
-      }
-      ctx.close();
-    }, after.toMillis(), TimeUnit.MILLISECONDS);
+    long now = System.nanoTime();
+    armed = true;
+    deadlineNanos = now + after.toNanos();
+    deadlineForHead = head;
+    if (timer == null || timerAtNanos - deadlineNanos > 0) {
+      // No timer, or one that would fire after this deadline.
+      schedule(now, after.toNanos());
+    }
   }
 
-  private void cancel() {
+  private void schedule(long now, long inNanos) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    timerAtNanos = now + inNanos;
+    timer = ctx.executor().schedule(this::expire, inNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void expire() {
+    timer = null;
+    if (!armed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (deadlineNanos - now > 0) {
+      schedule(now, deadlineNanos - now);
+      return;
+    }
+    if (deadlineForHead) {
+      errors.report("client_header_timeout", "closed a client connection that sent no complete request head within "
+          + headTimeout.toSeconds() + "s (" + ctx.channel().remoteAddress() + ")");
+    }
+    ctx.close();
+  }
+
+  private void stop() {
+    armed = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;

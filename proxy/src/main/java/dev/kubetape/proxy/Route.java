@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * What the API server would make of a request's method and path (its RequestInfo): the verb and
- * the group, version, resource, namespace, name and subresource it addresses. Used only to
- * describe exchanges to the tap and to decide which bodies to keep; forwarding never depends on
- * it.
+ * the group, version, resource, namespace, name and subresource it addresses. Used to describe
+ * exchanges to the tap, to decide which bodies to keep, and to choose the kind of upstream
+ * connection ({@link #longRunning}); what is forwarded never depends on it.
  */
 record Route(String verb, String group, String version, String resource, String namespace,
     String name, String subresource) {
@@ -18,9 +18,19 @@ record Route(String verb, String group, String version, String resource, String 
       Set.of("deployments", "replicasets", "statefulsets", "daemonsets");
   /** Subresources of a namespace that name the namespace itself, as in the API server. */
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+  /** The API server's own long-running subresources (its BasicLongRunningRequestCheck). */
+  private static final Set<String> LONG_RUNNING_SUBRESOURCES = Set.of("attach", "exec", "proxy", "log", "portforward");
 
   static Route of(String method, String path, String query) {
-    String lowerMethod = method.toLowerCase(Locale.ROOT);
+    String lowerMethod = switch (method) {
+      case "GET" -> "get";
+      case "POST" -> "post";
+      case "PUT" -> "put";
+      case "PATCH" -> "patch";
+      case "DELETE" -> "delete";
+      case "HEAD" -> "head";
+      default -> method.toLowerCase(Locale.ROOT);
+    };
     String[] parts = split(path);
     int at;
     String group;
@@ -84,26 +94,66 @@ record Route(String verb, String group, String version, String resource, String 
     return mutating && workload && wholeObject;
   }
 
+  /**
+   * Whether the API server may keep the request open for as long as it likes, as it judges:
+   * watches, the old proxy verb, and the attach, exec, proxy, log and portforward subresources.
+   */
+  boolean longRunning() {
+    return "watch".equals(verb) || "".equals(group) && "proxy".equals(resource)
+        || subresource != null && LONG_RUNNING_SUBRESOURCES.contains(subresource);
+  }
+
+  /**
+   * As the API server reads it (its Convert_Slice_string_To_bool): the first watch parameter
+   * asks for a watch unless it is "0" or "false" in any case; an empty one asks for one too.
+   */
   private static boolean watchQuery(String query) {
     if (query == null) {
       return false;
     }
-    for (String pair : query.split("&")) {
-      if (pair.equals("watch=true") || pair.equals("watch=1")) {
-        return true;
+    for (int from = 0; from <= query.length(); ) {
+      int end = query.indexOf('&', from);
+      if (end < 0) {
+        end = query.length();
       }
+      if (query.startsWith("watch", from) && (end == from + 5 || query.charAt(from + 5) == '=')) {
+        String value = query.substring(Math.min(from + 6, end), end);
+        return !value.equals("0") && !value.equalsIgnoreCase("false");
+      }
+      from = end + 1;
     }
     return false;
   }
 
+  /**
+   * The path's segments once the slashes at either end are gone (as the API server's
+   * strings.Split(strings.Trim(path, "/"), "/")); by hand, as String.split costs a list and a
+   * copy per call.
+   */
   private static String[] split(String path) {
-    String trimmed = path;
-    while (trimmed.startsWith("/")) {
-      trimmed = trimmed.substring(1);
+    int start = 0;
+    int end = path.length();
+    while (start < end && path.charAt(start) == '/') {
+      start++;
     }
-    while (trimmed.endsWith("/")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    while (end > start && path.charAt(end - 1) == '/') {
+      end--;
     }
-    return trimmed.isEmpty() ? new String[0] : trimmed.split("/");
+    if (start == end) {
+      return new String[0];
+    }
+    int count = 1;
+    for (int i = start; i < end; i++) {
+      if (path.charAt(i) == '/') {
+        count++;
+      }
+    }
+    String[] parts = new String[count];
+    for (int part = 0, from = start; part < count; part++) {
+      int slash = part == count - 1 ? end : path.indexOf('/', from);
+      parts[part] = path.substring(from, slash);
+      from = slash + 1;
+    }
+    return parts;
   }
 }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,14 @@ final class TapDispatcher implements AutoCloseable {
   private final AtomicLong queuedBodyBytes = new AtomicLong();
   private final Thread thread;
   private volatile boolean closed;
+  /**
+   * Set while the thread sleeps until an offer wakes it. While exchanges keep coming it is not
+   * woken for each (a wake-up, a thread switch on a busy core, per request): it takes what has
+   * queued every {@link #BATCH_NANOS}, and sleeps until woken once a second has gone by without any.
+   */
+  private final AtomicBoolean sleeping = new AtomicBoolean();
+  static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long SLEEP_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** @param tap the listener, or null for none: then nothing is queued or captured */
   TapDispatcher(Tap tap, Metrics metrics, Duration interval) {
@@ -68,6 +78,8 @@ final class TapDispatcher implements AutoCloseable {
     if (!queue.offer(exchange)) {
       queuedBodyBytes.addAndGet(-bodyBytes);
       metrics.tapDropped.increment();
+    } else if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      LockSupport.unpark(thread);
     }
   }
 
@@ -75,23 +87,18 @@ final class TapDispatcher implements AutoCloseable {
     long reportedDrops = 0;
     long reportedFailures = 0;
     long nextReport = System.nanoTime() + interval.toNanos();
+    long lastExchange = System.nanoTime();
     String lastFailure = null;
     while (!closed || !queue.isEmpty()) {
-      try {
-        ExchangeState next = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (next != null) {
-          queuedBodyBytes.addAndGet(-next.capturedBytes());
-          try {
-            tap.exchange(next.toExchange());
-            metrics.tapDelivered.increment();
-          } catch (RuntimeException | LinkageError | AssertionError e) {
-            metrics.tapFailed.increment();
-            lastFailure = e.toString();
-          }
-        }
-      } catch (InterruptedException e) {
-        if (closed) {
-          break;
+      for (ExchangeState next; (next = queue.poll()) != null; ) {
+        lastExchange = System.nanoTime();
+        queuedBodyBytes.addAndGet(-next.capturedBytes());
+        try {
+          tap.exchange(next.toExchange());
+          metrics.tapDelivered.increment();
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+          metrics.tapFailed.increment();
+          lastFailure = e.toString();
         }
       }
       if (System.nanoTime() - nextReport >= 0) {
@@ -109,6 +116,23 @@ final class TapDispatcher implements AutoCloseable {
         reportedDrops = drops;
         reportedFailures = failures;
       }
+      if (closed) {
+        if (Thread.interrupted()) {
+          break; // close() waited long enough
+        }
+        continue;
+      }
+      if (System.nanoTime() - lastExchange < SLEEP_AFTER_NANOS) {
+        LockSupport.parkNanos(BATCH_NANOS);
+      } else {
+        sleeping.set(true);
+        // Checked after the flag is up: an offer made before it saw no sleeper to wake.
+        if (queue.isEmpty() && !closed) {
+          // Woken by the next offer or by close(); there is nothing to report meanwhile.
+          LockSupport.parkNanos(interval.toNanos());
+        }
+        sleeping.set(false);
+      }
     }
   }
 
@@ -117,6 +141,7 @@ final class TapDispatcher implements AutoCloseable {
   public void close() {
     closed = true;
     if (thread != null) {
+      LockSupport.unpark(thread);
       try {
         thread.join(2000);
       } catch (InterruptedException e) {

@@ -30,12 +30,16 @@ import java.util.concurrent.TimeUnit;
  * that loop, so the frontend and the backend of an exchange share one thread and no connection
  * is touched by two.
  *
- * <p>Where the API server offers HTTP/2 (kube-apiserver does), requests are streams multiplexed
- * on as few connections as its SETTINGS_MAX_CONCURRENT_STREAMS allows: thousands of idle
- * watches cost streams, not TLS connections. Upgrades (exec, attach, port-forward), and every
- * request when the server speaks HTTP/1.1 only or HTTP/2 is turned off, use HTTP/1.1
- * keep-alive connections, one request at a time each. A connection made with older TLS
- * material (a rotated client certificate) is not used for new requests.
+ * <p>Short requests (bodyless and not long-running: gets, lists, discovery) go over HTTP/1.1
+ * keep-alive connections, one request at a time each, up to {@link #SHORT_CONNECTIONS_PER_LOOP}
+ * per loop: such a connection costs no stream set-up per request (a child channel, its
+ * pipeline, HPACK both ways), which made HTTP/2 streams the largest per-request cost of the
+ * proxy. Where the API server offers HTTP/2 (kube-apiserver does), every other request, and
+ * short ones past that cap, are streams multiplexed on as few connections as its
+ * SETTINGS_MAX_CONCURRENT_STREAMS allows: thousands of idle watches cost streams, not TLS
+ * connections. Upgrades (exec, attach, port-forward), and every request when the server speaks
+ * HTTP/1.1 only or HTTP/2 is turned off, use HTTP/1.1 connections too. A connection made with
+ * older TLS material (a rotated client certificate) is not used for new requests.
  */
 final class UpstreamPool {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -47,6 +51,12 @@ final class UpstreamPool {
   private static final AttributeKey<ScheduledFuture<?>> IDLE_TIMER = AttributeKey.valueOf("kubetape.idleTimer");
   private static final AttributeKey<Boolean> IN_USE = AttributeKey.valueOf("kubetape.inUse");
   private static final AttributeKey<int[]> STREAMS = AttributeKey.valueOf("kubetape.streams");
+  /**
+   * HTTP/1.1 connections (open or being made) a loop may hold for short requests: with Netty's
+   * two loops a core, 64 a core, about what a busy client keeps itself. A burst beyond that
+   * costs streams rather than more TLS connections.
+   */
+  static final int SHORT_CONNECTIONS_PER_LOOP = 32;
 
   private final Upstream upstream;
   private final Metrics metrics;
@@ -56,6 +66,8 @@ final class UpstreamPool {
   /** Per loop; each value is only touched on its own loop. */
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
   private final Map<EventLoop, Multiplexed> multiplexed = new ConcurrentHashMap<>();
+  /** Per loop, its HTTP/1.1 connections open or being made; only touched on its own loop. */
+  private final Map<EventLoop, int[]> http1Connections = new ConcurrentHashMap<>();
 
   /** The HTTP/2 connections of one loop, and the one being made that new streams wait for. */
   private static final class Multiplexed {
@@ -71,15 +83,19 @@ final class UpstreamPool {
   }
 
   /**
-   * A channel for one exchange on this loop: an HTTP/2 stream, or an HTTP/1.1 connection (idle
-   * or new) when {@code upgrade} or HTTP/2 is not available. Completes after the TLS handshake.
+   * A channel for one exchange on this loop: an HTTP/1.1 connection (idle or new) for an upgrade,
+   * a short request while the loop has one idle or room for one more, or when HTTP/2 is not
+   * available; an HTTP/2 stream otherwise. Completes after the TLS handshake.
+   *
+   * @param shortRequest a bodyless request that is not long-running (no watch, log, proxy, exec):
+   *     one that can be sent again on a fresh connection if a pooled one turns out closed
    */
-  Future<Channel> acquire(EventLoop loop, Credentials credentials, boolean upgrade) {
+  Future<Channel> acquire(EventLoop loop, Credentials credentials, boolean upgrade, boolean shortRequest) {
     Promise<Channel> promise = loop.newPromise();
-    if (!upgrade && http2 && serverSpeaksHttp2) {
-      stream(loop, credentials, promise, true);
-    } else {
+    if (upgrade || !http2 || !serverSpeaksHttp2 || shortRequest && http1Available(loop)) {
       http1(loop, credentials, promise);
+    } else {
+      stream(loop, credentials, promise, true);
     }
     promise.addListener(acquired -> {
       if (acquired.isSuccess()) {
@@ -89,10 +105,17 @@ final class UpstreamPool {
     return promise;
   }
 
+  /** An HTTP/1.1 connection is idle on this loop, or the loop may make one more. */
+  private boolean http1Available(EventLoop loop) {
+    ArrayDeque<Channel> connections = idle.get(loop);
+    return connections != null && !connections.isEmpty()
+        || http1Connections(loop)[0] < SHORT_CONNECTIONS_PER_LOOP;
+  }
+
   /** A new HTTP/1.1 connection, never a pooled one: for a request a pooled one failed. */
   Future<Channel> connect(EventLoop loop, Credentials credentials) {
     Promise<Channel> promise = loop.newPromise();
-    connect(loop, credentials.tlsHttp1(), credentials.generation()).addListener((Future<Channel> connected) -> {
+    connectHttp1(loop, credentials).addListener((Future<Channel> connected) -> {
       if (connected.isSuccess()) {
         BackendInitializer.http1(connected.getNow(), this);
         promise.setSuccess(connected.getNow());
@@ -151,7 +174,7 @@ final class UpstreamPool {
       }
       connection.close();
     }
-    connect(loop, credentials.tlsHttp1(), credentials.generation()).addListener((Future<Channel> connected) -> {
+    connectHttp1(loop, credentials).addListener((Future<Channel> connected) -> {
       if (connected.isSuccess()) {
         BackendInitializer.http1(connected.getNow(), this);
         promise.setSuccess(connected.getNow());
@@ -159,6 +182,25 @@ final class UpstreamPool {
         promise.setFailure(connected.cause());
       }
     });
+  }
+
+  /** A new HTTP/1.1 connection, counted against its loop's cap from now until it closes. */
+  private Future<Channel> connectHttp1(EventLoop loop, Credentials credentials) {
+    int[] count = http1Connections(loop);
+    count[0]++;
+    Future<Channel> connected = connect(loop, credentials.tlsHttp1(), credentials.generation());
+    connected.addListener((Future<Channel> made) -> {
+      if (made.isSuccess()) {
+        made.getNow().closeFuture().addListener(closed -> count[0]--);
+      } else {
+        count[0]--;
+      }
+    });
+    return connected;
+  }
+
+  private int[] http1Connections(EventLoop loop) {
+    return http1Connections.computeIfAbsent(loop, l -> new int[1]);
   }
 
   // ---- HTTP/2 ----------------------------------------------------------------------------
@@ -257,6 +299,7 @@ final class UpstreamPool {
         .open().addListener((Future<Http2StreamChannel> opened) -> {
           if (opened.isSuccess()) {
             metrics.upstreamStreams.incrementAndGet();
+            metrics.upstreamStreamsOpened.increment();
             opened.getNow().closeFuture().addListener(closed -> {
               metrics.upstreamStreams.decrementAndGet();
               notInUse(opened.getNow());

@@ -47,6 +47,30 @@ class HopByHopTest {
   }
 
   @Test
+  @DisplayName("hop-by-hop names are dropped in any letter case, those Connection lists included, on requests and responses")
+  void anyCase() {
+    HttpRequest in = request("GET", "/api/v1/pods", "CONNECTION", "X-Private", "x-PRIVATE", "hop", "TRANSFER-encoding",
+        "identity", "proxy-CONNECTION", "keep-alive", "AUTHORIZATION", "Bearer kubetape-token", "HOST", "a:1",
+        "X-Kept", "yes");
+    HttpHeaders out = HopByHop.upstreamRequest(in, upstream("https://10.0.0.1:6443"), "Bearer upstream", false,
+        false).headers();
+    assertEquals(List.of("Bearer upstream"), out.getAll("Authorization"));
+    assertEquals(List.of("10.0.0.1:6443"), out.getAll("Host"));
+    assertEquals("yes", out.get("x-kept"));
+    for (String gone : List.of("Connection", "X-Private", "Transfer-Encoding", "Proxy-Connection")) {
+      assertFalse(out.contains(gone), gone);
+    }
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers().add("Connection", "x-Hop").add("X-HOP", "1").add("KEEP-ALIVE", "timeout=5")
+        .add("X-Http2-Stream-Id", "3").add("Audit-Id", "abc");
+    HttpHeaders back = HopByHop.clientResponse(response, false, true, false).headers();
+    assertEquals("abc", back.get("Audit-Id"));
+    for (String gone : List.of("Connection", "X-Hop", "Keep-Alive", "x-http2-stream-id")) {
+      assertFalse(back.contains(gone), gone);
+    }
+  }
+
+  @Test
   @DisplayName("without upstream token (client certificates) no Authorization goes up at all")
   void noAuthorization() {
     HttpRequest in = request("GET", "/version", "Authorization", "Bearer kubetape-token");

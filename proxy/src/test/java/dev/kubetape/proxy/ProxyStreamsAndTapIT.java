@@ -125,6 +125,37 @@ class ProxyStreamsAndTapIT {
   }
 
   @Test
+  @DisplayName("gets and lists go up on a pooled HTTP/1.1 keep-alive connection, used again each time; a watch is a stream")
+  void shortRequestsReuseAnHttp1Connection() throws Exception {
+    Metrics metrics = PROXY.server().counters();
+    await("nothing in flight before", () -> metrics.exchangesInFlight.get() == 0 && metrics.upstreamStreams.get() == 0);
+    HttpClient client = http2();
+    String token = field(PROXY.kubeconfig(), "token");
+    long connectsBefore = metrics.upstreamConnects.sum();
+    long streamsBefore = metrics.upstreamStreamsOpened.sum();
+    for (int i = 0; i < 20; i++) {
+      String path = i % 2 == 0 ? "/api/v1/namespaces/default/configmaps" : "/api/v1/namespaces/default";
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(PROXY.server().url() + path))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      assertEquals(HttpClient.Version.HTTP_2, response.version());
+    }
+    assertEquals(0, metrics.upstreamStreamsOpened.sum() - streamsBefore, "upstream streams opened for gets and lists");
+    // One client connection is served on one event loop, so one pooled connection serves it all.
+    assertTrue(metrics.upstreamConnects.sum() - connectsBefore <= 1,
+        "connections made for 20 requests: " + (metrics.upstreamConnects.sum() - connectsBefore));
+    await("the connection is back in the pool", () -> metrics.upstreamConnectionsIdle.get() >= 1
+        && metrics.upstreamInUse.get() == 0);
+    HttpResponse<InputStream> watch = client.send(HttpRequest.newBuilder(
+            URI.create(PROXY.server().url() + "/api/v1/namespaces/default/configmaps?watch=1"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = watch.body()) {
+      assertEquals(200, watch.statusCode());
+      assertEquals(1, metrics.upstreamStreamsOpened.sum() - streamsBefore, "the watch is an upstream stream");
+    }
+  }
+
+  @Test
   @DisplayName("a client that leaves a watch closes its upstream stream; nothing stays in flight")
   void leavingClientClosesUpstream() throws Exception {
     Metrics metrics = PROXY.server().counters();

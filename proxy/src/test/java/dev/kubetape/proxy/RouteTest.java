@@ -65,4 +65,35 @@ class RouteTest {
     assertFalse(Route.of("POST", "/apis/batch/v1/namespaces/a/jobs", null).changesWorkload());
     assertFalse(Route.of("POST", "/api/v1/namespaces", null).changesWorkload());
   }
+
+  @Test
+  @DisplayName("the first watch parameter makes a watch unless it is 0 or false, as the API server reads it")
+  void watchSpellings() {
+    for (String yes : new String[] {"watch=1", "watch=t", "watch=TRUE", "watch=yes", "watch=", "watch",
+        "limit=5&watch=true", "watch=true&watch=false"}) {
+      assertEquals("watch", Route.of("GET", "/api/v1/pods", yes).verb(), yes);
+    }
+    for (String no : new String[] {"watch=false", "watch=FALSE", "watch=0", "xwatch=true", "watcher=true",
+        "allowWatchBookmarks=true", "watch=false&watch=true"}) {
+      assertEquals("list", Route.of("GET", "/api/v1/pods", no).verb(), no);
+    }
+  }
+
+  @Test
+  @DisplayName("watches, logs, exec, attach, port-forward and proxying are long-running, as the API server counts them")
+  void longRunning() {
+    assertTrue(Route.of("GET", "/api/v1/namespaces/a/pods", "watch=true").longRunning());
+    assertTrue(Route.of("GET", "/apis/apps/v1/watch/deployments", null).longRunning());
+    assertTrue(Route.of("GET", "/api/v1/namespaces/a/pods/p/log", "follow=true").longRunning());
+    assertTrue(Route.of("POST", "/api/v1/namespaces/a/pods/p/exec", "command=ls").longRunning());
+    assertTrue(Route.of("POST", "/api/v1/namespaces/a/pods/p/attach", null).longRunning());
+    assertTrue(Route.of("POST", "/api/v1/namespaces/a/pods/p/portforward", null).longRunning());
+    assertTrue(Route.of("GET", "/api/v1/namespaces/a/services/web:80/proxy/metrics", null).longRunning());
+    assertTrue(Route.of("GET", "/api/v1/proxy/namespaces/a/pods/p/x", null).longRunning());
+    assertFalse(Route.of("GET", "/api/v1/namespaces/a/pods/p", null).longRunning());
+    assertFalse(Route.of("GET", "/api/v1/pods", "limit=500").longRunning());
+    assertFalse(Route.of("GET", "/apis/apps/v1/namespaces/a/deployments/d/status", null).longRunning());
+    assertFalse(Route.of("GET", "/version", null).longRunning());
+    assertFalse(Route.of("GET", "/apis/proxy.example.com/v1/proxy", null).longRunning());
+  }
 }

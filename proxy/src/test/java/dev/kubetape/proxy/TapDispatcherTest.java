@@ -7,7 +7,9 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -71,6 +73,29 @@ class TapDispatcherTest {
       }
       await(() -> seen.get() == 10);
       await(() -> metrics.tapFailed.sum() == 5 && metrics.tapDelivered.sum() == 5);
+    }
+  }
+
+  @Test
+  @DisplayName("exchanges that keep coming are delivered in batches, and one after a quiet spell wakes the tap at once")
+  void batchesAndWakes() throws InterruptedException {
+    Metrics metrics = new Metrics();
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    // The interval is also how long the sleeping thread would wait unwoken: far beyond the bound below.
+    try (TapDispatcher dispatcher = new TapDispatcher(exchange -> seen.add(exchange.path()), metrics,
+        Duration.ofMinutes(1))) {
+      for (int i = 0; i < 100; i++) {
+        dispatcher.offer(exchange("/api/v1/namespaces/n" + i));
+      }
+      await(() -> metrics.tapDelivered.sum() == 100);
+      assertEquals("/api/v1/namespaces/n0", seen.poll());
+      seen.clear();
+      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(TapDispatcher.BATCH_NANOS) + 1500); // asleep by now
+      long offered = System.nanoTime();
+      dispatcher.offer(exchange("/api/v1/namespaces/late"));
+      assertEquals("/api/v1/namespaces/late", seen.poll(10, TimeUnit.SECONDS));
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - offered);
+      assertTrue(waited < 5000, "the sleeping tap thread took " + waited + " ms to notice an exchange");
     }
   }
 
