@@ -94,14 +94,17 @@ final class JournalRecords {
     return out.toArray();
   }
 
-  static Decoded decode(byte[] payload) {
-    In in = new In(payload, 0);
-    byte format = in.get();
+  private static void checkFormat(byte format) {
     if (format != FORMAT) {
       throw new IllegalArgumentException("a journal record in format " + format + " cannot be"
           + " read by this kubetape (it reads format " + FORMAT + "); record into a new archive"
           + " folder, or read this one with the kubetape that wrote it");
     }
+  }
+
+  static Decoded decode(byte[] payload) {
+    In in = new In(payload, 0);
+    checkFormat(in.get());
     Instant time = Instant.ofEpochSecond(in.getLong(), in.getInt());
     String[] fields = new String[9];
     for (int i = 0; i < fields.length; i++) {
@@ -122,6 +125,99 @@ final class JournalRecords {
     ArchiveRecord header = new ArchiveRecord(time, fields[0], fields[1], fields[2], fields[3],
         fields[4], fields[5], fields[6], fields[7], fields[8], attributes, images, null);
     return new Decoded(header, form, chain, payload, in.at);
+  }
+
+  /**
+   * Where each part of a record's header lies in its payload, found without decoding any of it:
+   * the index takes its keyword terms straight from these bytes (UTF-8, as Lucene keeps terms),
+   * with no string made and encoded again on the way.
+   */
+  static final class Spans {
+    /** The header's strings, in the order of the layout above: type, kind, ... message. */
+    static final int TYPE = 0;
+    static final int KIND = 1;
+    static final int NAMESPACE = 2;
+    static final int NAME = 3;
+    static final int UID = 4;
+    static final int ROLLOUT_ID = 5;
+    static final int STATUS = 6;
+    static final int REASON = 7;
+    static final int MESSAGE = 8;
+    private static final int FIELDS = 9;
+
+    final byte[] payload;
+    final long millis;
+    /** Offset and length of each header string; length -1 for null. */
+    private final int[] fields = new int[2 * FIELDS];
+    /** Offset and length of each attribute's key, then its value. */
+    final int[] attributes;
+    /** Offset and length of each image. */
+    final int[] images;
+    final byte form;
+    /** Offset and length of the chain id; length -1 for none. */
+    final int chainOffset;
+    final int chainLength;
+    final int bodyOffset;
+
+    Spans(byte[] payload) {
+      this.payload = payload;
+      In in = new In(payload, 0);
+      checkFormat(in.get());
+      long seconds = in.getLong();
+      millis = seconds * 1000 + in.getInt() / 1_000_000;
+      for (int i = 0; i < FIELDS; i++) {
+        fields[2 * i + 1] = in.span();
+        fields[2 * i] = in.at - Math.max(0, fields[2 * i + 1]);
+      }
+      attributes = new int[4 * in.varint()];
+      for (int i = 0; i < attributes.length; i += 2) {
+        attributes[i + 1] = in.span();
+        attributes[i] = in.at - Math.max(0, attributes[i + 1]);
+      }
+      images = new int[2 * in.varint()];
+      for (int i = 0; i < images.length; i += 2) {
+        images[i + 1] = in.span();
+        images[i] = in.at - Math.max(0, images[i + 1]);
+      }
+      form = in.get();
+      chainLength = in.span();
+      chainOffset = in.at - Math.max(0, chainLength);
+      bodyOffset = in.at;
+    }
+
+    int offset(int field) {
+      return fields[2 * field];
+    }
+
+    /** Bytes of a header string, -1 when it is null. */
+    int length(int field) {
+      return fields[2 * field + 1];
+    }
+
+    /** A header string, decoded: for the few fields that are analysed as text. */
+    String text(int field) {
+      int length = length(field);
+      return length < 0 ? null
+          : new String(payload, offset(field), length, StandardCharsets.UTF_8);
+    }
+
+    /** Whether a header string is exactly {@code ascii}. */
+    boolean is(int field, String ascii) {
+      int length = length(field);
+      if (length != ascii.length()) {
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        if (payload[offset(field) + i] != ascii.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    String body() {
+      return new String(payload, bodyOffset, payload.length - bodyOffset, StandardCharsets.UTF_8);
+    }
   }
 
   // ---- deltas between versions of an object ----
@@ -395,6 +491,16 @@ final class JournalRecords {
         }
       }
       throw new IllegalArgumentException("a varint in a journal record is too long");
+    }
+
+    /** Skips a string; returns its byte length, -1 for null (it ends where this now is). */
+    int span() {
+      int length = varint() - 1;
+      if (length > bytes.length - at) {
+        throw new IllegalArgumentException("a string in a journal record runs past its end");
+      }
+      at += Math.max(0, length);
+      return length;
     }
 
     String string() {

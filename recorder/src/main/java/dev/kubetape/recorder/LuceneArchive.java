@@ -29,13 +29,7 @@ import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetResult;
 import org.apache.lucene.facet.Facets;
 import org.apache.lucene.facet.FacetsCollector;
@@ -44,7 +38,6 @@ import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.LabelAndValue;
 import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesReaderState;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
@@ -139,7 +132,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A facet is a sorted-set doc value (Lucene's {@code $facets} field) without drill-down terms:
  * the keyword fields above hold the same values for filtering. A query with no field names
- * searches {@code message} and {@code log}.
+ * searches {@code message} and {@code log}. {@link RecordDocument} builds the documents, from
+ * the journal record's bytes.
  */
 public final class LuceneArchive implements Archive {
   private static final Logger logger = LoggerFactory.getLogger(LuceneArchive.class);
@@ -149,7 +143,7 @@ public final class LuceneArchive implements Archive {
   private static final String CUTOFF_KEY = "retention.cutoff";
   /** The index layout above; archives written in another cannot be read by this code. */
   private static final String FORMAT = "2";
-  private static final List<String> FACETS = List.of("kind", "namespace", "status", "reason", "user");
+  private static final List<String> FACETS = RecordDocument.FACETS;
 
   /**
    * A whole version every this many versions of an object. With deltas against the chain's
@@ -173,7 +167,6 @@ public final class LuceneArchive implements Archive {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private final FacetsConfig facets = facetsConfig();
   private final ScheduledExecutorService indexer;
   /** Threads that index beside the indexer thread, or null on a single processor. */
   private final ExecutorService helpers;
@@ -609,71 +602,9 @@ public final class LuceneArchive implements Archive {
       return;
     }
     try {
-      writer.addDocument(facets.build(indexDocument(entry)));
+      writer.addDocument(RecordDocument.of(entry));
     } catch (IOException e) {
       throw new UncheckedIOException("could not index the journal record at " + entry.position(), e);
-    }
-  }
-
-  /** The Lucene document of a journal record: its indexed fields, and the record stored. */
-  static Document indexDocument(Journal.Entry entry) {
-    JournalRecords.Decoded decoded = JournalRecords.decode(entry.payload());
-    ArchiveRecord header = decoded.header();
-    Document doc = document(header);
-    if (header.type().equals("log") && decoded.form() == JournalRecords.FULL) {
-      doc.add(new TextField("log", decoded.bodyText(), Field.Store.NO));
-    }
-    if (decoded.form() == JournalRecords.FULL && decoded.chain() != null) {
-      doc.add(new StringField("chain", decoded.chain(), Field.Store.NO));
-    }
-    doc.add(new StoredField("record", entry.payload()));
-    doc.add(new LongPoint("position", entry.position()));
-    return doc;
-  }
-
-  static Document document(ArchiveRecord record) {
-    Document doc = new Document();
-    long millis = record.time().toEpochMilli();
-    doc.add(new LongPoint("time", millis));
-    doc.add(new NumericDocValuesField("time", millis));
-    keyword(doc, "type", record.type());
-    keyword(doc, "kind", record.kind());
-    keyword(doc, "namespace", record.namespace());
-    keyword(doc, "name", record.name());
-    keyword(doc, "uid", record.uid());
-    keyword(doc, "rolloutId", record.rolloutId());
-    keyword(doc, "status", record.status());
-    keyword(doc, "reason", record.reason());
-    if (record.message() != null) {
-      doc.add(new TextField("message", record.message(), Field.Store.NO));
-    }
-    for (String image : record.images()) {
-      keyword(doc, "image", image);
-    }
-    for (Map.Entry<String, String> attribute : record.attributes().entrySet()) {
-      String field = switch (attribute.getKey()) {
-        case "user", "node", "revision" -> attribute.getKey();
-        default -> "attr." + attribute.getKey();
-      };
-      keyword(doc, field, attribute.getValue());
-    }
-    for (String facet : FACETS) {
-      String value = facet.equals("user") ? record.attributes().get("user") : switch (facet) {
-        case "kind" -> record.kind();
-        case "namespace" -> record.namespace();
-        case "status" -> record.status();
-        default -> record.reason();
-      };
-      if (value != null && !value.isEmpty()) {
-        doc.add(new SortedSetDocValuesFacetField(facet, value));
-      }
-    }
-    return doc;
-  }
-
-  private static void keyword(Document doc, String field, String value) {
-    if (value != null && !value.isEmpty()) {
-      doc.add(new StringField(field, value, Field.Store.NO));
     }
   }
 
@@ -940,11 +871,10 @@ public final class LuceneArchive implements Archive {
         onDisk = reader;
       }
       Directory memory = new ByteBuffersDirectory();
-      FacetsConfig config = facetsConfig();
       try (IndexWriter tail = new IndexWriter(memory, new IndexWriterConfig(new StandardAnalyzer()))) {
         Journal.readOnly(folder.resolve("journal"), position, entry -> {
           try {
-            tail.addDocument(config.build(indexDocument(entry)));
+            tail.addDocument(RecordDocument.of(entry));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * sustains. The events are made on a thread of their own, as watches hand them to the recorder
  * thread; making them is timed on its own first, and its CPU is included in ingest's. CPU
  * time per event and per search is printed too: on a machine shared with other work it varies
- * far less than the wall-clock figures.
+ * far less than the wall-clock figures; and CPU per event by thread (Linux), to show which
+ * thread holds ingest up.
  *
  * <p>Run: {@code recorder/bench/archive-bench [EVENTS] [FOLDER] [FULL_EVERY]} (see
  * BENCHMARKS.md); FULL_EVERY 1 stores every version whole, to compare with deltas.
@@ -75,6 +76,7 @@ public final class ArchiveBenchmark {
         making);
 
     HeapWatch heap = HeapWatch.start();
+    ThreadWatch threads = ThreadWatch.start();
     long rawBytes = 0;
     long cpuStart = processCpuNanos();
     long start = System.nanoTime();
@@ -123,6 +125,7 @@ public final class ArchiveBenchmark {
       double indexedSeconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("indexed and searchable: %,.0f events/s (%,.1f s until the index had"
           + " caught up)%n", events / indexedSeconds, indexedSeconds);
+      threads.report(events, indexedSeconds);
     }
     double cpu = (processCpuNanos() - cpuStart) / 1e3 / events;
     System.out.printf("CPU, all threads, making the events, ingest, indexing, merging and closing:"
@@ -178,6 +181,73 @@ public final class ArchiveBenchmark {
         + " load average at the end: %s%n", heap.peak() >> 20, heap.peakAfterGc() >> 20,
         loadAverage());
     heap.stop();
+  }
+
+  /**
+   * CPU time of every thread of the process, the JVM's own included (collector, compiler), from
+   * /proc/self/task, sampled twice a second: threads that end between two samples, such as
+   * short merges, keep their last sample. A thread busy nearly the whole time is the bottleneck.
+   */
+  private static final class ThreadWatch {
+    private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> cpu = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> atStart = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    static ThreadWatch start() {
+      ThreadWatch watch = new ThreadWatch();
+      watch.sample(watch.atStart);
+      Thread.ofPlatform().daemon(true).name("thread-watch").start(watch::run);
+      return watch;
+    }
+
+    private void sample(Map<String, Long> into) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        tasks.forEach(task -> {
+          try {
+            String tid = task.getFileName().toString();
+            long nanos = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+            names.putIfAbsent(tid, Files.readString(task.resolve("comm")).strip());
+            into.put(tid, nanos);
+          } catch (IOException | RuntimeException e) {
+            // the thread ended meanwhile
+          }
+        });
+      } catch (IOException e) {
+        stopped = true; // not Linux: no breakdown
+      }
+    }
+
+    private void run() {
+      while (!stopped) {
+        sample(cpu);
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    /** Prints CPU per event and share of the wall-clock time, by thread name (numbers dropped). */
+    void report(long events, double seconds) {
+      sample(cpu);
+      stopped = true;
+      Map<String, long[]> byName = new java.util.TreeMap<>();
+      cpu.forEach((id, nanos) -> {
+        String name = names.get(id).replaceAll("[ #-]*\\d+$", "");
+        long[] sum = byName.computeIfAbsent(name, n -> new long[2]);
+        sum[0] += nanos - atStart.getOrDefault(id, 0L);
+        sum[1]++;
+      });
+      StringBuilder line = new StringBuilder("CPU by thread until indexed (µs per event; % of the"
+          + " wall-clock time busy, summed over threads of a name):");
+      byName.entrySet().stream().filter(e -> e.getValue()[0] > 1e8)
+          .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+          .forEach(e -> line.append(String.format("%n    %-24s x%-3d %5.1f µs %4.0f %%", e.getKey(),
+              e.getValue()[1], e.getValue()[0] / 1e3 / events, 100 * e.getValue()[0] / 1e9 / seconds)));
+      System.out.println(line);
+    }
   }
 
   /** Times rebuilding single versions, picked at random, each from its record and its chain's whole version. */
