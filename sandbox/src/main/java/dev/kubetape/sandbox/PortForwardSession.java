@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
@@ -17,6 +16,7 @@ import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,7 +80,7 @@ final class PortForwardSession {
       try {
         handle(frame);
       } finally {
-        io.netty.util.ReferenceCountUtil.release(frame);
+        ReferenceCountUtil.release(frame);
       }
     }
     flush();
@@ -192,12 +192,6 @@ final class PortForwardSession {
         Unpooled.wrappedBuffer(reason.getBytes(StandardCharsets.UTF_8))));
     write(new DefaultSpdyRstStreamFrame(pair.dataStream, SpdyStreamStatus.CANCEL));
     write(new DefaultSpdyRstStreamFrame(pair.errorStream, SpdyStreamStatus.CANCEL));
-    flush();
-  }
-
-  /** Ends the session (the server is shutting down). */
-  void goAway() {
-    write(new DefaultSpdyGoAwayFrame(0));
     flush();
   }
 

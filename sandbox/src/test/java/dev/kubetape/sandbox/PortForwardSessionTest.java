@@ -67,6 +67,12 @@ class PortForwardSessionTest {
     send(frame);
   }
 
+  /** What kubectl opens for each local connection: an error stream (1), then a data stream (3). */
+  private void openPair(int port, String requestId) {
+    open(1, "error", port, requestId);
+    open(3, "data", port, requestId);
+  }
+
   private List<Object> answers() {
     List<Object> frames = new ArrayList<>();
     Object frame;
@@ -85,8 +91,7 @@ class PortForwardSessionTest {
   @Test
   @DisplayName("a stream pair becomes one connection: every stream is answered, data goes both ways, and a FIN from kubectl ends both streams")
   void connection() {
-    open(1, "error", 8080, "0");
-    open(3, "data", 8080, "0");
+    openPair(8080, "0");
     List<Object> replies = answers();
     assertEquals(2, replies.size(), replies::toString);
     assertEquals(1, assertInstanceOf(SpdySynReplyFrame.class, replies.get(0)).streamId());
@@ -111,8 +116,7 @@ class PortForwardSessionTest {
   @Test
   @DisplayName("a port nothing listens on: the reason on the error stream, then both streams reset")
   void refused() {
-    open(1, "error", 9999, "7");
-    open(3, "data", 9999, "7");
+    openPair(9999, "7");
     List<Object> frames = answers();
     assertEquals(5, frames.size(), frames::toString);
     assertEquals(1, ((SpdyDataFrame) frames.get(2)).streamId());
